@@ -16,6 +16,7 @@ export type OperationName =
   | 'get'
   | 'connect'
   | 'open-bucket'
+  | 'watch'
   | 'probe';
 
 /** Records that are observed rather than invoked. */

@@ -1,0 +1,14 @@
+import { HarnessError } from '../errors.ts';
+
+/** A fault was injected but could not be verified to have taken effect: the run is `unknown`. */
+export class FaultNotEffectiveError extends HarnessError {
+  readonly code = 'FAULT_NOT_EFFECTIVE';
+  constructor(
+    readonly fault: string,
+    readonly target: string,
+    reason: string,
+  ) {
+    super(`${target}: ${fault} did not take effect: ${reason}`);
+    this.name = 'FaultNotEffectiveError';
+  }
+}

@@ -1,0 +1,103 @@
+import type { StartedSupercluster } from '../backends/supercluster.ts';
+import { ReferenceAgent, type AgentProgress } from '../agent/reference-agent.ts';
+import type { Observer } from '../agent/observer.ts';
+import { ServerFaults } from '../faults/server-faults.ts';
+import type { HistoryRecorder } from '../history/recorder.ts';
+import { userWithRole } from '../topology/credentials.ts';
+import type { SeededRandom } from '../seeded-random.ts';
+import { pollUntil } from '../wait.ts';
+
+/** The keys every workload uses unless a scenario says otherwise. */
+export const DEFAULT_KEYS = Array.from({ length: 8 }, (_, i) => `key.${i}`);
+
+export interface AgentOverrides {
+  /** Site whose servers the agent tries first; the deployment's preferred site by default. */
+  preferredSite?: number;
+  keys?: string[];
+  watch?: boolean;
+  paceMs?: number;
+  writeRatio?: number;
+}
+
+/**
+ * What a scenario works with: the started supercluster, the history recorder, the observer,
+ * server faults, and agents it starts (stopped by the runner whatever happens).
+ */
+export class ScenarioContext {
+  readonly agents: ReferenceAgent[] = [];
+  readonly faults: ServerFaults;
+  /** Figures the scenario measures, reported beside the checks. */
+  readonly figures: Record<string, number> = {};
+  readonly notes: string[] = [];
+  keys = DEFAULT_KEYS;
+
+  constructor(
+    readonly cluster: StartedSupercluster,
+    readonly recorder: HistoryRecorder,
+    readonly observer: Observer,
+    readonly random: SeededRandom,
+    readonly progress: (line: string) => void,
+  ) {
+    this.faults = new ServerFaults(cluster, recorder);
+  }
+
+  /** Starts a reference agent as the deployment's agent user. */
+  async startAgent(id: string, overrides: AgentOverrides = {}): Promise<ReferenceAgent> {
+    const { deployment } = this.cluster;
+    const agent = new ReferenceAgent({
+      id,
+      client: {
+        servers: this.cluster.clientUrls(
+          overrides.preferredSite ?? deployment.client.preferredSite,
+        ),
+        seedFile: userWithRole(this.cluster.credentials, 'agent').seedFile,
+        ignoreAuthErrorAbort: deployment.client.ignoreAuthErrorAbort,
+        reconnectTimeWaitMs: deployment.client.reconnectTimeWaitMs,
+      },
+      bucket: deployment.bucket.name,
+      requestTimeoutMs: deployment.client.requestTimeoutMs,
+      keys: overrides.keys ?? this.keys,
+      watch: overrides.watch ?? true,
+      paceMs: overrides.paceMs,
+      writeRatio: overrides.writeRatio,
+      random: this.random.fork(id),
+      recorder: this.recorder,
+    });
+    this.agents.push(agent);
+    await agent.start();
+    return agent;
+  }
+
+  /**
+   * Waits until `agent` has made progress the predicate accepts. Returns false, without
+   * throwing, when the agent could not start or its connection closed: the history then shows
+   * why, and the checkers judge it.
+   */
+  async waitForAgent(
+    agent: ReferenceAgent,
+    what: string,
+    predicate: (p: AgentProgress) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<boolean> {
+    try {
+      await pollUntil(
+        async () => {
+          if (agent.progress.startFailed || agent.progress.closed) return false;
+          return predicate(agent.progress) ? true : undefined;
+        },
+        { timeoutMs, intervalMs: 50, condition: `${agent.id}: ${what}` },
+      ).then(({ value }) => {
+        if (!value) throw new Error('stopped');
+      });
+      return true;
+    } catch {
+      this.notes.push(`${agent.id} did not reach '${what}' within ${timeoutMs} ms`);
+      return false;
+    }
+  }
+
+  /** Stops every agent; safe to call twice. */
+  async stopAgents(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.stop()));
+  }
+}

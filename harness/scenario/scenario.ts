@@ -1,0 +1,36 @@
+import type { CheckResult, Verdict } from '../history/types.ts';
+import type { ScenarioContext } from './scenario-context.ts';
+
+/**
+ * A resilience scenario: a workload and a schedule of faults against a started supercluster,
+ * judged afterwards by checkers reading the recorded history.
+ */
+export interface Scenario {
+  name: string;
+  /** One sentence for people: what happens and what should hold. */
+  description: string;
+  /** The checkers that judge the run, by name. */
+  checks: string[];
+  /** Options handed to the checkers (thresholds, tolerated anomalies). */
+  checkOptions?: Record<string, unknown>;
+  /** Drives the run: start agents, inject and heal faults, wait on progress. */
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** What a scenario came to. */
+export interface ScenarioResult {
+  name: string;
+  deployment: string;
+  backend: string;
+  seed: number;
+  verdict: Verdict;
+  /** Why the run could not decide, when the verdict is `unknown` for a harness reason. */
+  reason?: string;
+  checks: CheckResult[];
+  /** Figures the scenario measured itself (recovery times, which side could write). */
+  figures: Record<string, number>;
+  notes: string[];
+  /** Where the history and faults are stored. */
+  runDir: string;
+  durationMs: number;
+}
