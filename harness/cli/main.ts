@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { HarnessError } from '../errors.ts';
 import { runCommand } from './run-command.ts';
+import { runToxiproxyCommand } from '../faults/toxiproxy/index.ts';
+import { UsageError } from '../errors.ts';
 
 /**
  * The `nats-chaos` command line. Exit codes: 0 every check passed, 1 a check failed, 2 the run
@@ -27,7 +29,24 @@ export function buildProgram(): Command {
       process.exitCode = await runCommand(flags);
     });
 
+  program
+    .command('toxiproxy')
+    .description('run the built-in Toxiproxy-compatible server until Ctrl-C')
+    .option('--host <host>', 'address the API listens on', '127.0.0.1')
+    .option('--port <port>', 'port of the API', '8474')
+    .action(async (flags: { host: string; port: string }) => {
+      await runToxiproxyCommand({ host: flags.host, port: parsePort(flags.port) });
+    });
+
   return program;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError('--port', `'${text}' is not a port number from 0 to 65535`);
+  }
+  return port;
 }
 
 export async function main(argv: string[]): Promise<number> {
