@@ -24,8 +24,12 @@ export class Observer implements AsyncDisposable {
   ) {}
 
   static async connect(cluster: StartedSupercluster, recorder: HistoryRecorder): Promise<Observer> {
+    const home = cluster.deployment.bucket.homeSite;
     const nc = await connectWithSeed({
-      servers: cluster.clientUrls(cluster.deployment.bucket.homeSite),
+      // The observer dials servers directly: it sees the truth, not what the faults allow.
+      servers: [...cluster.servers]
+        .sort((a, b) => Number(b.plan.site === home) - Number(a.plan.site === home))
+        .map((s) => s.directClientUrl),
       seedFile: userWithRole(cluster.credentials, 'observer').seedFile,
       name: PROCESS,
       ignoreAuthErrorAbort: true,
@@ -152,7 +156,7 @@ export class Observer implements AsyncDisposable {
       let nc: NatsConnection | undefined;
       try {
         nc = await connectWithSeed({
-          servers: servers.map((s) => s.clientUrl),
+          servers: servers.map((s) => s.directClientUrl),
           seedFile: agent.seedFile,
           name: `probe-${site}`,
           ignoreAuthErrorAbort,

@@ -44,7 +44,7 @@ export function recordStatusEvents(
         op: 'status',
         process,
         status,
-        ...(status === 'reconnect' ? connectedTo(nc) : {}),
+        ...(status === 'disconnect' ? {} : connectedTo(nc)),
         ...(error ? { error } : {}),
       });
     }

@@ -3,6 +3,7 @@ import type { RunCredentials } from '../topology/credentials.ts';
 import type { ServerPlan, TopologyPlan } from '../topology/plan.ts';
 import type { RunWorkspace } from './run-workspace.ts';
 import type { ReadinessReport } from './readiness.ts';
+import type { ProxyMesh } from '../faults/proxy-mesh.ts';
 
 /** A site (all its servers) or one server of it; sites and servers are numbered from 1. */
 export interface FaultTarget {
@@ -15,8 +16,10 @@ export type ServerStatus = 'running' | 'paused' | 'stopped';
 /** A server of a started supercluster, with the addresses clients and the harness use. */
 export interface RunningServer {
   plan: ServerPlan;
-  /** nats:// URL clients dial. */
+  /** nats:// URL agents dial: through the server's client proxy when the mesh is on. */
   clientUrl: string;
+  /** The server's own client port, for the harness's observer and probes, never proxied. */
+  directClientUrl: string;
   /** http:// base URL of its monitoring endpoints. */
   monitorUrl: string;
   status(): ServerStatus;
@@ -34,6 +37,8 @@ export interface StartedSupercluster extends AsyncDisposable {
   readonly workspace: RunWorkspace;
   readonly credentials: RunCredentials;
   readonly servers: RunningServer[];
+  /** The proxies on every link, when the supercluster runs behind them. */
+  readonly mesh?: ProxyMesh;
   /** How long the start took, by phase. */
   readonly readiness: ReadinessReport;
 

@@ -16,6 +16,8 @@ export interface ServerAddresses {
   gateways: Record<string, string[]>;
   /** What the server tells other sites to dial for its gateway, to keep traffic on a proxy. */
   gatewayAdvertise?: string;
+  /** What the server tells its site-mates to dial for routes, for the same reason. */
+  clusterAdvertise?: string;
   /** What the server tells clients to dial, to keep reconnects on a proxy. */
   clientAdvertise?: string;
 }
@@ -59,6 +61,7 @@ export function renderServerConfig(input: ServerConfigInput): string {
     `  name: ${q(server.siteName)}`,
     `  listen: ${q(`${a.bindHost}:${a.clusterPort}`)}`,
     `  routes: ${list(a.routes)}`,
+    ...(a.clusterAdvertise ? [`  advertise: ${q(a.clusterAdvertise)}`] : []),
     // Servers of a site know each other from their routes; gossip would only add bypasses.
     '  no_advertise: true',
     '}',

@@ -7,7 +7,6 @@ import { renderAccountsFile, renderServerConfig } from '../../topology/render-co
 import { PortInUseError, ServerStartError } from '../../errors.ts';
 import { logger } from '../../logger.ts';
 import { pollUntil } from '../../wait.ts';
-import { freePorts } from '../ports.ts';
 import { isServing } from '../monitoring.ts';
 import { waitForSupercluster, type ReadinessReport } from '../readiness.ts';
 import {
@@ -26,6 +25,8 @@ import type {
 } from '../supercluster.ts';
 import { resolveNatsServerBinary } from './nats-binary.ts';
 import { NatsProcess } from './nats-process.ts';
+import { LoopbackNetwork } from './loopback-network.ts';
+import type { ProxyMesh } from '../../faults/proxy-mesh.ts';
 
 const log = logger('process-backend');
 
@@ -37,6 +38,10 @@ export interface ProcessBackendOptions {
   keepLogsIn?: string;
   /** Progress lines for people. */
   onProgress?: (line: string) => void;
+  /** `proxied` (default): every link through a Toxiproxy proxy; `direct`: none. */
+  network?: 'proxied' | 'direct';
+  /** A real Toxiproxy's API URL (default: TOXIPROXY_URL, else the built-in server). */
+  toxiproxyUrl?: string;
 }
 
 interface ProcessServer extends RunningServer {
@@ -76,6 +81,7 @@ class ProcessSupercluster implements StartedSupercluster {
   servers: ProcessServer[] = [];
   credentials: RunCredentials = new Map();
   readiness!: ReadinessReport;
+  private network?: LoopbackNetwork;
   private unregisterInterrupt?: () => void;
   private shutDown?: Promise<StoppedSupercluster>;
   private readonly progress: (line: string) => void;
@@ -112,10 +118,11 @@ class ProcessSupercluster implements StartedSupercluster {
   }
 
   private async renderConfigs() {
-    const { servers } = this.topology;
-    const ports = await freePorts(servers.length * 4);
-    const at = (i: number, kind: number) => ports[i * 4 + kind]!;
-    const host = '127.0.0.1';
+    this.network = await LoopbackNetwork.open(this.topology, {
+      proxied: this.options.network !== 'direct',
+      toxiproxyUrl: this.options.toxiproxyUrl ?? (process.env['TOXIPROXY_URL'] || undefined),
+    });
+    const network = this.network;
 
     for (let site = 1; site <= this.topology.sites.length; site++) {
       const file = join(this.workspace.secretsDir, `site-${site}-accounts.conf`);
@@ -124,55 +131,38 @@ class ProcessSupercluster implements StartedSupercluster {
       });
     }
 
-    const configs: string[] = [];
-    this.servers = servers.map((plan, i) => {
-      const routes = servers
-        .map((other, j) => ({ other, j }))
-        .filter(({ other, j }) => other.site === plan.site && j !== i)
-        .map(({ j }) => `nats-route://${host}:${at(j, 1)}`);
-      const gateways: Record<string, string[]> = {};
-      servers.forEach((other, j) => {
-        if (other.site === plan.site) return;
-        (gateways[other.siteName] ??= []).push(`nats://${host}:${at(j, 2)}`);
-      });
+    this.servers = this.topology.servers.map((plan) => {
       const configFile = join(this.workspace.configDir, `${plan.name}.conf`);
-      const config = renderServerConfig({
-        deployment: this.deployment,
-        server: plan,
-        addresses: {
-          bindHost: host,
-          clientPort: at(i, 0),
-          clusterPort: at(i, 1),
-          gatewayPort: at(i, 2),
-          monitorPort: at(i, 3),
-          routes,
-          gateways,
-        },
-        storeDir: join(this.workspace.storeDir, plan.name),
-        // nats-server resolves includes against the including file's folder.
-        accountsInclude: relative(
-          this.workspace.configDir,
-          join(this.workspace.secretsDir, `site-${plan.site}-accounts.conf`),
-        ),
-      });
       const logFile = join(this.workspace.logDir, `${plan.name}.log`);
       const process = new NatsProcess(plan.id, this.binary, configFile, logFile);
-      configs.push(config);
       return {
         plan,
         process,
-        clientUrl: `nats://${host}:${at(i, 0)}`,
-        monitorUrl: `http://${host}:${at(i, 3)}`,
+        clientUrl: network.clientUrl(plan),
+        directClientUrl: network.directClientUrl(plan),
+        monitorUrl: network.monitorUrl(plan),
         status: () => {
           const state = process.state;
           return state === 'exited' ? 'stopped' : state;
         },
       };
     });
+
     await Promise.all(
-      this.servers.map(async (s, i) => {
+      this.servers.map(async (s) => {
+        const config = renderServerConfig({
+          deployment: this.deployment,
+          server: s.plan,
+          addresses: network.addresses(s.plan),
+          storeDir: join(this.workspace.storeDir, s.plan.name),
+          // nats-server resolves includes against the including file's folder.
+          accountsInclude: relative(
+            this.workspace.configDir,
+            join(this.workspace.secretsDir, `site-${s.plan.site}-accounts.conf`),
+          ),
+        });
         await mkdir(join(this.workspace.storeDir, s.plan.name), { recursive: true });
-        await writeFile(s.process.configFile, configs[i]!);
+        await writeFile(s.process.configFile, config);
       }),
     );
   }
@@ -209,6 +199,10 @@ class ProcessSupercluster implements StartedSupercluster {
     const fatal = logText.split('\n').find((l) => l.includes('[FTL]'));
     const reason = fatal ?? (err instanceof ExitedError ? 'the process exited' : String(err));
     return new ServerStartError(s.plan.id, reason.trim(), s.process.logFile);
+  }
+
+  get mesh(): ProxyMesh | undefined {
+    return this.network?.mesh;
   }
 
   select(target: FaultTarget): ProcessServer[] {
@@ -262,6 +256,7 @@ class ProcessSupercluster implements StartedSupercluster {
   private async doShutdown(): Promise<StoppedSupercluster> {
     this.unregisterInterrupt?.();
     await Promise.all(this.servers.map((s) => s.process.stop(5_000)));
+    await this.network?.[Symbol.asyncDispose]();
     let logsCopiedTo: string | undefined;
     if (this.options.keepLogsIn) {
       logsCopiedTo = join(this.options.keepLogsIn, 'logs');
