@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../harness/scenario/run-scenario.ts';
+import type { ScenarioResult } from '../harness/scenario/scenario.ts';
+import { harnessServerPids, harnessWorkspaces } from '../harness/testing/leftovers.ts';
+import { loadDeployment } from '../harness/topology/load-deployment.ts';
+import { siteFailover } from './site-failover.ts';
+
+let outDir: string;
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'nats-chaos-scenario-'));
+});
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function run(deployment: string): Promise<ScenarioResult> {
+  return runScenario(siteFailover, {
+    deployment: await loadDeployment(deployment),
+    seed: 42,
+    outDir: join(outDir, deployment),
+  });
+}
+
+const check = (result: ScenarioResult, name: string) => {
+  const found = result.checks.find((c) => c.name === name);
+  if (!found) throw new Error(`no check ${name} in ${result.checks.map((c) => c.name).join(', ')}`);
+  return found;
+};
+
+describe('site-failover', () => {
+  it('passes on harmony: the agent fails over and no acknowledged write is lost', async () => {
+    const result = await run('harmony');
+    expect(result.verdict, JSON.stringify(result.checks.map((c) => [c.name, c.summary]))).toBe('pass');
+    expect(result.figures['failoverMs']).toBeGreaterThan(0);
+    expect(check(result, 'acknowledged-writes').figures['acknowledged']).toBeGreaterThan(30);
+    expect(check(result, 'credential-continuity').verdict).toBe('pass');
+  });
+
+  it('fails on harmony-as-written, naming the denied subjects', async () => {
+    const result = await run('harmony-as-written');
+    expect(result.verdict).toBe('fail');
+    const continuity = check(result, 'credential-continuity');
+    expect(continuity.verdict).toBe('fail');
+    const evidence = continuity.evidence.map((e) => e.message).join('\n');
+    expect(evidence).toMatch(/_INBOX\./);
+    expect(continuity.evidence.every((e) => e.records.length > 0)).toBe(true);
+  });
+
+  it('leaves no server process and no workspace behind', async () => {
+    expect(await harnessServerPids()).toEqual([]);
+    expect(await harnessWorkspaces()).toEqual([]);
+  });
+});
