@@ -1,27 +1,56 @@
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 
 /**
- * Asks the kernel for `count` free TCP ports on `host`. All are held open together so no two
- * are the same, then released for the servers to bind.
+ * The lowest port the kernel hands out on its own (to port-0 listeners such as the proxies, and
+ * to outgoing connections). Servers get ports below it, so a port the harness picked cannot be
+ * taken by a proxy or a connection between picking and binding, nor while a killed server is
+ * down before its restart.
+ */
+function ephemeralLow(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
+    return Number(low) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const FLOOR = 10_000;
+
+function tryListen(port: number, host: string): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/**
+ * Picks `count` distinct free TCP ports on `host`, at random below the kernel's ephemeral
+ * range, each checked by binding it. All are held together, so none repeats, then released.
  *
- * LIMITATION: another program can take a port between release and use; the server then fails
- * to bind and the harness reports a PortInUseError naming it rather than retrying silently.
+ * LIMITATION: another program can still bind a port between release and use; the server then
+ * fails to start and the harness reports a PortInUseError naming it.
  */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, () => resolve(server));
-      });
-    }),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const ceiling = Math.max(FLOOR + count * 10, ephemeralLow());
+  const held: Server[] = [];
+  const ports: number[] = [];
+  try {
+    for (let tries = 0; ports.length < count; tries++) {
+      if (tries > count * 50) throw new Error(`no ${count} free ports below ${ceiling} on ${host}`);
+      const port = FLOOR + Math.floor(Math.random() * (ceiling - FLOOR));
+      if (ports.includes(port)) continue;
+      const server = await tryListen(port, host);
+      if (!server) continue;
+      held.push(server);
+      ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(held.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
 }
