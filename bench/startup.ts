@@ -21,7 +21,8 @@ export async function benchStartup(rounds: number): Promise<BenchResult> {
   for (let round = 0; round < rounds; round++) {
     const copy = await mkdtemp(join(tmpdir(), 'nats-chaos-bench-'));
     const started = performance.now();
-    const cluster = await startProcessSupercluster(deployment);
+    // Direct links: the bare script cannot run the proxies, so both start the same configs.
+    const cluster = await startProcessSupercluster(deployment, { network: 'direct' });
     harness.push(performance.now() - started);
     await cp(cluster.workspace.configDir, join(copy, 'config'), { recursive: true });
     await cp(cluster.workspace.secretsDir, join(copy, 'secrets'), { recursive: true });
@@ -39,7 +40,7 @@ export async function benchStartup(rounds: number): Promise<BenchResult> {
   }
 
   return {
-    title: 'Start-up: 3x3 process deployment until ready',
+    title: 'Start-up: 3x3 process deployment until ready (direct links)',
     subject: 'harness `startProcessSupercluster` (keys, render, spawn, readiness)',
     baseline: 'bare script: spawn the same configs, poll the same /gatewayz and /jsz readiness',
     unit: 'ms',
