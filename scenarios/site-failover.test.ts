@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
 import type { ScenarioResult } from '../harness/scenario/scenario.ts';
-import { harnessServerPids, harnessWorkspaces } from '../harness/testing/leftovers.ts';
+import { harnessServerPids, workspaceExists } from '../harness/testing/leftovers.ts';
 import { loadDeployment } from '../harness/topology/load-deployment.ts';
 import { siteFailover } from './site-failover.ts';
 
@@ -16,12 +16,16 @@ afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
+const runIds: string[] = [];
+
 async function run(deployment: string): Promise<ScenarioResult> {
-  return runScenario(siteFailover, {
+  const result = await runScenario(siteFailover, {
     deployment: await loadDeployment(deployment),
     seed: 42,
     outDir: join(outDir, deployment),
   });
+  runIds.push(result.runId);
+  return result;
 }
 
 const check = (result: ScenarioResult, name: string) => {
@@ -33,7 +37,9 @@ const check = (result: ScenarioResult, name: string) => {
 describe('site-failover', () => {
   it('passes on harmony: the agent fails over and no acknowledged write is lost', async () => {
     const result = await run('harmony');
-    expect(result.verdict, JSON.stringify(result.checks.map((c) => [c.name, c.summary]))).toBe('pass');
+    expect(result.verdict, JSON.stringify(result.checks.map((c) => [c.name, c.summary]))).toBe(
+      'pass',
+    );
     expect(result.figures['failoverMs']).toBeGreaterThan(0);
     expect(check(result, 'acknowledged-writes').figures['acknowledged']).toBeGreaterThan(30);
     expect(check(result, 'credential-continuity').verdict).toBe('pass');
@@ -50,7 +56,10 @@ describe('site-failover', () => {
   });
 
   it('leaves no server process and no workspace behind', async () => {
-    expect(await harnessServerPids()).toEqual([]);
-    expect(await harnessWorkspaces()).toEqual([]);
+    expect(runIds).toHaveLength(2);
+    for (const runId of runIds) {
+      expect(await harnessServerPids(runId)).toEqual([]);
+      expect(await workspaceExists(runId)).toBe(false);
+    }
   });
 });

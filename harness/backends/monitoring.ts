@@ -56,3 +56,12 @@ export function jsz(monitorUrl: string, streams = false): Promise<JszReply> {
   const query = streams ? '?accounts=true&streams=true&config=false' : '';
   return getJson<JszReply>(`${monitorUrl}/jsz${query}`);
 }
+
+export interface RoutezReply {
+  num_routes: number;
+  routes?: { remote_id?: string; did_solicit?: boolean; ip?: string; port?: number }[];
+}
+
+export function routez(monitorUrl: string): Promise<RoutezReply> {
+  return getJson<RoutezReply>(`${monitorUrl}/routez`);
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../wait.ts';
-import { harnessServerPids, harnessWorkspaces } from '../testing/leftovers.ts';
+import { harnessServerPids, workspaceExists } from '../testing/leftovers.ts';
 import { reapStaleWorkspaces } from '../backends/run-workspace.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/nats-chaos.mjs', import.meta.url));
@@ -24,14 +24,18 @@ async function startRun() {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   await pollUntil(async () => (/ready: gateways/.test(output) ? true : undefined), {
     timeoutMs: 60_000,
     condition: 'the run reports the supercluster ready',
     describe: () => output.slice(-500),
   });
-  expect((await harnessServerPids()).length).toBeGreaterThan(0);
-  return { child, exited, output: () => output };
+  const runId = /run (\S+): starting/.exec(output)?.[1];
+  if (!runId) throw new Error(`no run id in the output: ${output.slice(-500)}`);
+  expect((await harnessServerPids(runId)).length).toBeGreaterThan(0);
+  return { child, exited, runId };
 }
 
 describe('interrupting a run', () => {
@@ -39,8 +43,8 @@ describe('interrupting a run', () => {
     const run = await startRun();
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
-    expect(await harnessServerPids()).toEqual([]);
-    expect(await harnessWorkspaces()).toEqual([]);
+    expect(await harnessServerPids(run.runId)).toEqual([]);
+    expect(await workspaceExists(run.runId)).toBe(false);
   });
 
   it('after a SIGKILL of the harness, the next run reaps what it left', async () => {
@@ -48,12 +52,12 @@ describe('interrupting a run', () => {
     run.child.kill('SIGKILL');
     await run.exited;
     // The servers outlive a harness killed with SIGKILL: that is what reaping is for.
-    expect((await harnessServerPids()).length).toBeGreaterThan(0);
-    expect((await reapStaleWorkspaces()).length).toBe(1);
-    await pollUntil(async () => ((await harnessServerPids()).length === 0 ? true : undefined), {
-      timeoutMs: 5000,
-      condition: 'leftover servers gone',
-    });
-    expect(await harnessWorkspaces()).toEqual([]);
+    expect((await harnessServerPids(run.runId)).length).toBeGreaterThan(0);
+    expect(await reapStaleWorkspaces()).toContain(run.runId);
+    await pollUntil(
+      async () => ((await harnessServerPids(run.runId)).length === 0 ? true : undefined),
+      { timeoutMs: 5000, condition: 'leftover servers gone' },
+    );
+    expect(await workspaceExists(run.runId)).toBe(false);
   });
 });

@@ -104,6 +104,7 @@ export async function runScenario(
   log('%s on %s: %s', scenario.name, deployment.name, verdict);
   return {
     name: scenario.name,
+    runId,
     deployment: deployment.name,
     backend,
     seed: options.seed,

@@ -20,6 +20,8 @@ export interface Scenario {
 /** What a scenario came to. */
 export interface ScenarioResult {
   name: string;
+  /** The run id: names the run's temp dir and labels what it started. */
+  runId: string;
   deployment: string;
   backend: string;
   seed: number;

@@ -1,19 +1,23 @@
-import { readdir } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { WORKSPACES_ROOT } from '../backends/run-workspace.ts';
 
-/** Pids of nats-server processes whose command line points into a harness workspace. */
-export async function harnessServerPids(): Promise<number[]> {
+/**
+ * Pids of nats-server processes whose command line points into a harness workspace: of one
+ * run when `runId` is given (other harness runs may share the machine), else of any.
+ */
+export async function harnessServerPids(runId?: string): Promise<number[]> {
+  const root = runId ? join(WORKSPACES_ROOT, runId) : WORKSPACES_ROOT;
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('nats-server') && cmdline.includes(WORKSPACES_ROOT)) pids.push(Number(entry));
+    if (cmdline.includes('nats-server') && cmdline.includes(root)) pids.push(Number(entry));
   }
   return pids;
 }
 
-/** Run workspaces present under the harness's temp root. */
-export async function harnessWorkspaces(): Promise<string[]> {
-  return readdir(WORKSPACES_ROOT).catch(() => []);
+/** Whether a run's workspace (temp dir) still exists. */
+export async function workspaceExists(runId: string): Promise<boolean> {
+  return (await readdir(WORKSPACES_ROOT).catch((): string[] => [])).includes(runId);
 }

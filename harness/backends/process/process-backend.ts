@@ -101,7 +101,10 @@ class ProcessSupercluster implements StartedSupercluster {
     this.credentials = await generateCredentials(this.deployment, this.workspace.secretsDir);
     await this.renderConfigs();
 
-    this.progress(`starting ${this.servers.length} servers in ${this.topology.sites.length} sites`);
+    this.progress(
+      `run ${this.workspace.runId}: starting ${this.servers.length} servers in ` +
+        `${this.topology.sites.length} sites`,
+    );
     await Promise.all(this.servers.map((s) => s.process.start()));
     await recordChildren(this.workspace, this.pids());
     await this.waitHealthy(this.servers);
