@@ -98,3 +98,15 @@ export class UsageError extends HarnessError {
     this.name = 'UsageError';
   }
 }
+
+/** A run's `results.json` cannot be read back: not JSON, or not the shape `run` writes. */
+export class ResultsFileError extends HarnessError {
+  readonly code = 'RESULTS_INVALID';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}; pass a run directory written by 'nats-chaos run'`);
+    this.name = 'ResultsFileError';
+  }
+}

@@ -1,5 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
+import {
+  CheckerOptionsError,
+  HistoryFormatError,
+  HistoryNotFoundError,
+  UnknownCheckerError,
+} from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
+import { checkCommand } from './check-command.ts';
 import { runCommand } from './run-command.ts';
 import { runToxiproxyCommand } from '../faults/toxiproxy/index.ts';
 import { UsageError } from '../errors.ts';
@@ -30,6 +37,14 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('check')
+    .description('judge a stored run again from its histories, without starting anything')
+    .argument('<run-dir>', 'a run directory written by run, or one scenario folder of it')
+    .action(async (runDir: string) => {
+      process.exitCode = await checkCommand(runDir);
+    });
+
+  program
     .command('toxiproxy')
     .description('run the built-in Toxiproxy-compatible server until Ctrl-C')
     .option('--host <host>', 'address the API listens on', '127.0.0.1')
@@ -40,6 +55,17 @@ export function buildProgram(): Command {
 
   return program;
 }
+
+/**
+ * Errors of the checks layer: typed, with a stable code, but not `HarnessError`s, because the
+ * checkers depend on nothing of the harness. Each means the input cannot be judged: exit 2.
+ */
+const CHECK_ERRORS = [
+  HistoryFormatError,
+  HistoryNotFoundError,
+  UnknownCheckerError,
+  CheckerOptionsError,
+];
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -58,6 +84,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof HarnessError) {
       process.stderr.write(`nats-chaos: ${err.code}: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (CHECK_ERRORS.some((kind) => err instanceof kind)) {
+      const { code, message } = err as InstanceType<(typeof CHECK_ERRORS)[number]>;
+      process.stderr.write(`nats-chaos: ${code}: ${message}\n`);
+      return 2;
     }
     process.stderr.write(
       `nats-chaos: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`,

@@ -111,6 +111,7 @@ export async function runScenario(
     verdict,
     ...(reason ? { reason } : {}),
     checks,
+    ...(scenario.checkOptions ? { checkOptions: scenario.checkOptions } : {}),
     figures: ctx?.figures ?? {},
     notes: ctx?.notes ?? [],
     runDir,

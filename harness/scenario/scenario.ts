@@ -29,6 +29,8 @@ export interface ScenarioResult {
   /** Why the run could not decide, when the verdict is `unknown` for a harness reason. */
   reason?: string;
   checks: CheckResult[];
+  /** The options the checkers ran with, when the scenario gave any. */
+  checkOptions?: Record<string, unknown>;
   /** Figures the scenario measured itself (recovery times, which side could write). */
   figures: Record<string, number>;
   notes: string[];
