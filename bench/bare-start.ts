@@ -36,14 +36,20 @@ export async function bareStart(
   for (;;) {
     if (performance.now() - started > 60_000) throw new Error('bare start: not ready in 60 s');
     const gw = await Promise.all(servers.map((s) => get(`${s.monitorUrl}/gatewayz`)));
-    const outboundOk = gw.every((g) => Object.keys((g?.['outbound_gateways'] as object) ?? {}).length === sites - 1);
+    const outboundOk = gw.every(
+      (g) => Object.keys((g?.['outbound_gateways'] as object) ?? {}).length === sites - 1,
+    );
     const inbound = gw.reduce(
-      (n, g) => n + Object.values((g?.['inbound_gateways'] as Record<string, unknown[]>) ?? {}).flat().length,
+      (n, g) =>
+        n +
+        Object.values((g?.['inbound_gateways'] as Record<string, unknown[]>) ?? {}).flat().length,
       0,
     );
     if (outboundOk && inbound >= servers.length * (sites - 1)) {
       const js = await Promise.all(servers.map((s) => get(`${s.monitorUrl}/jsz`)));
-      const leaders = js.map((j) => (j?.['meta_cluster'] as { leader?: string } | undefined)?.leader ?? '');
+      const leaders = js.map(
+        (j) => (j?.['meta_cluster'] as { leader?: string } | undefined)?.leader ?? '',
+      );
       if (leaders[0] && leaders.every((l) => l === leaders[0])) break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

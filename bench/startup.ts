@@ -22,7 +22,10 @@ export async function benchStartup(rounds: number): Promise<BenchResult> {
     const copy = await mkdtemp(join(tmpdir(), 'nats-chaos-bench-'));
     const started = performance.now();
     // Direct links: the bare script cannot run the proxies, so both start the same configs.
-    const cluster = await startProcessSupercluster(deployment, { network: 'direct' });
+    const cluster = await startProcessSupercluster(deployment, {
+      network: 'direct',
+      namespaces: false,
+    });
     harness.push(performance.now() - started);
     await cp(cluster.workspace.configDir, join(copy, 'config'), { recursive: true });
     await cp(cluster.workspace.secretsDir, join(copy, 'secrets'), { recursive: true });

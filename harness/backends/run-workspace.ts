@@ -77,6 +77,11 @@ async function ownsProcess(pid: number, dir: string): Promise<boolean> {
   return cmdline.includes(dir);
 }
 
+/** Ids of the runs whose workspace exists now (after reaping, the live ones). */
+export async function liveRunIds(): Promise<string[]> {
+  return readdir(WORKSPACES_ROOT).catch((): string[] => []);
+}
+
 /**
  * Reaps what killed earlier runs left: for every workspace whose harness process is gone, kills
  * the servers it started (only those whose command line points into that workspace) and

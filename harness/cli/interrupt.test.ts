@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../wait.ts';
 import { harnessServerPids, workspaceExists } from '../testing/leftovers.ts';
-import { reapStaleWorkspaces } from '../backends/run-workspace.ts';
+import { reapProcessLeftovers } from '../backends/process/process-backend.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/nats-chaos.mjs', import.meta.url));
 const outDirs: string[] = [];
@@ -53,7 +53,7 @@ describe('interrupting a run', () => {
     await run.exited;
     // The servers outlive a harness killed with SIGKILL: that is what reaping is for.
     expect((await harnessServerPids(run.runId)).length).toBeGreaterThan(0);
-    expect(await reapStaleWorkspaces()).toContain(run.runId);
+    expect(await reapProcessLeftovers()).toContain(run.runId);
     await pollUntil(
       async () => ((await harnessServerPids(run.runId)).length === 0 ? true : undefined),
       { timeoutMs: 5000, condition: 'leftover servers gone' },

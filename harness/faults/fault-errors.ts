@@ -12,3 +12,12 @@ export class FaultNotEffectiveError extends HarnessError {
     this.name = 'FaultNotEffectiveError';
   }
 }
+
+/** A network fault was asked of a supercluster started without the proxy mesh. */
+export class MeshMissingError extends HarnessError {
+  readonly code = 'MESH_MISSING';
+  constructor() {
+    super('network faults need the proxy mesh: start the supercluster with network "proxied"');
+    this.name = 'MeshMissingError';
+  }
+}

@@ -1,5 +1,5 @@
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
-import type { ServerPlan, TopologyPlan } from '../topology/plan.ts';
+import type { ServerPlan } from '../topology/plan.ts';
 import { logger } from '../logger.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from './toxiproxy/index.ts';
 
@@ -20,12 +20,8 @@ export interface MeshLink {
   upstream: string;
 }
 
-/** The real ports of a server, which the proxies forward to. */
-export interface ServerPorts {
-  client: number;
-  cluster: number;
-  gateway: number;
-}
+/** A link to create: where its proxy should listen (host only; the port is picked). */
+export type PlannedLink = Omit<MeshLink, 'listen'> & { listenHost: string };
 
 /**
  * Every gateway, route and client link of a supercluster, each through its own Toxiproxy
@@ -40,30 +36,35 @@ export class ProxyMesh implements AsyncDisposable {
     private readonly client: Toxiproxy,
     readonly links: MeshLink[],
     private readonly proxies: Map<string, Proxy>,
+    private readonly serverOnlyHosts: ReadonlySet<string>,
     private readonly ownServer?: ToxiproxyServer,
   ) {}
 
   /**
-   * Creates the proxies of a topology. `toxiproxyUrl` names a Toxiproxy to use; without it an
-   * in-process compatible server is started on loopback and stopped with the mesh.
+   * Creates a proxy for every planned link. `toxiproxyUrl` names a Toxiproxy to use; without
+   * it an in-process compatible server is started on loopback and stopped with the mesh.
+   * `serverOnlyHosts` are addresses that only servers connect from (a site's own address in
+   * its namespace): a link whose far end is one of them cannot have come through a proxy.
    */
   static async create(
-    topology: TopologyPlan,
-    ports: Map<string, ServerPorts>,
-    options: { host: string; toxiproxyUrl?: string },
+    planned: PlannedLink[],
+    options: { toxiproxyUrl?: string; serverOnlyHosts?: Iterable<string> },
   ): Promise<ProxyMesh> {
     const ownServer = options.toxiproxyUrl ? undefined : await startToxiproxyServer({ port: 0 });
     const apiUrl = options.toxiproxyUrl ?? ownServer!.url;
     const client = new Toxiproxy(apiUrl);
     try {
-      const planned = planLinks(topology, ports, options.host);
       const created = await client.populate(
-        planned.map((l) => ({ name: l.name, listen: `${options.host}:0`, upstream: l.upstream })),
+        planned.map((l) => ({ name: l.name, listen: `${l.listenHost}:0`, upstream: l.upstream })),
       );
       const proxies = new Map(Object.entries(created));
-      const links = planned.map((l) => ({ ...l, listen: proxies.get(l.name)!.listen }));
+      const links: MeshLink[] = planned.map(({ listenHost: _, ...l }) => ({
+        ...l,
+        listen: proxies.get(l.name)!.listen,
+      }));
       log('%d proxies on %s', links.length, apiUrl);
-      return new ProxyMesh(apiUrl, client, links, proxies, ownServer);
+      const serverOnly = new Set(options.serverOnlyHosts ?? []);
+      return new ProxyMesh(apiUrl, client, links, proxies, serverOnly, ownServer);
     } catch (err) {
       await ownServer?.close();
       throw err;
@@ -95,6 +96,17 @@ export class ProxyMesh implements AsyncDisposable {
   /** Whether host:port is one of the mesh's proxies: a link seen there is on a proxy. */
   isProxyAddress(hostPort: string): boolean {
     return this.links.some((l) => l.listen === hostPort);
+  }
+
+  /**
+   * Whether a connection whose far end is `ip:port` bypassed the proxies: the far end is a
+   * server's own listening address (a link this side dialled directly), or an address only
+   * servers connect from. A connection that came through a proxy shows the proxy's address.
+   */
+  isDirectPeer(ip: string, port: number): boolean {
+    if (this.serverOnlyHosts.has(ip)) return true;
+    const hostPort = `${ip}:${port}`;
+    return this.links.some((l) => l.upstream === hostPort);
   }
 
   select(predicate: (link: MeshLink) => boolean): MeshLink[] {
@@ -166,40 +178,4 @@ export class ProxyMesh implements AsyncDisposable {
     await Promise.allSettled([...this.proxies.values()].map((p) => p.remove()));
     await this.ownServer?.close();
   }
-}
-
-/** Every link of a topology: gateways between every pair of servers of different sites, routes
- *  between site-mates, one client link per server. */
-function planLinks(topology: TopologyPlan, ports: Map<string, ServerPorts>, host: string) {
-  const links: Omit<MeshLink, 'listen'>[] = [];
-  const port = (s: ServerPlan) => ports.get(s.name)!;
-  for (const to of topology.servers) {
-    links.push({
-      name: `cl>${to.name}`,
-      kind: 'client',
-      to,
-      upstream: `${host}:${port(to).client}`,
-    });
-    for (const from of topology.servers) {
-      if (from === to) continue;
-      if (from.site === to.site) {
-        links.push({
-          name: `rt-${from.name}>${to.name}`,
-          kind: 'route',
-          from,
-          to,
-          upstream: `${host}:${port(to).cluster}`,
-        });
-      } else {
-        links.push({
-          name: `gw-${from.name}>${to.name}`,
-          kind: 'gateway',
-          from,
-          to,
-          upstream: `${host}:${port(to).gateway}`,
-        });
-      }
-    }
-  }
-  return links;
 }

@@ -18,7 +18,8 @@ export class NatsProcess {
 
   constructor(
     readonly id: string,
-    private readonly binary: string,
+    /** Program and arguments that start the server (maybe inside a network namespace). */
+    private readonly command: [string, string[]],
     readonly configFile: string,
     readonly logFile: string,
   ) {}
@@ -37,7 +38,7 @@ export class NatsProcess {
   async start(): Promise<void> {
     if (this.state !== 'exited') throw new Error(`${this.id} is already running`);
     const out = openSync(this.logFile, 'a');
-    const child = spawn(this.binary, ['-c', this.configFile], { stdio: ['ignore', out, out] });
+    const child = spawn(this.command[0], this.command[1], { stdio: ['ignore', out, out] });
     closeSync(out);
     this.child = child;
     this.paused = false;

@@ -11,6 +11,7 @@ import { isServing } from '../monitoring.ts';
 import { waitForSupercluster, type ReadinessReport } from '../readiness.ts';
 import {
   createRunWorkspace,
+  liveRunIds,
   reapStaleWorkspaces,
   recordChildren,
   removeRunWorkspace,
@@ -25,7 +26,8 @@ import type {
 } from '../supercluster.ts';
 import { resolveNatsServerBinary } from './nats-binary.ts';
 import { NatsProcess } from './nats-process.ts';
-import { LoopbackNetwork } from './loopback-network.ts';
+import { ProcessNetwork } from './process-network.ts';
+import { namespaceTag, reapStaleNamespaces, ServerNamespaces } from './server-namespaces.ts';
 import type { ProxyMesh } from '../../faults/proxy-mesh.ts';
 
 const log = logger('process-backend');
@@ -42,6 +44,8 @@ export interface ProcessBackendOptions {
   network?: 'proxied' | 'direct';
   /** A real Toxiproxy's API URL (default: TOXIPROXY_URL, else the built-in server). */
   toxiproxyUrl?: string;
+  /** One network namespace per server (default: proxied, as root, with iproute2). */
+  namespaces?: boolean;
 }
 
 interface ProcessServer extends RunningServer {
@@ -58,7 +62,7 @@ export async function startProcessSupercluster(
   options: ProcessBackendOptions = {},
 ): Promise<StartedSupercluster> {
   const binary = resolveNatsServerBinary();
-  await reapStaleWorkspaces();
+  await reapProcessLeftovers();
   const workspace = await createRunWorkspace(options.runId);
   const cluster = new ProcessSupercluster(
     deployment,
@@ -76,12 +80,24 @@ export async function startProcessSupercluster(
   }
 }
 
+/**
+ * Reaps what killed earlier runs left on this machine: their servers, temp dirs and network
+ * namespaces. Runs before every start; returns the run ids reaped.
+ */
+export async function reapProcessLeftovers(): Promise<string[]> {
+  const reaped = await reapStaleWorkspaces();
+  if (await ServerNamespaces.usable()) {
+    await reapStaleNamespaces(new Set((await liveRunIds()).map(namespaceTag)));
+  }
+  return reaped;
+}
+
 class ProcessSupercluster implements StartedSupercluster {
   readonly backend = 'process';
   servers: ProcessServer[] = [];
   credentials: RunCredentials = new Map();
   readiness!: ReadinessReport;
-  private network?: LoopbackNetwork;
+  private network?: ProcessNetwork;
   private unregisterInterrupt?: () => void;
   private shutDown?: Promise<StoppedSupercluster>;
   private readonly progress: (line: string) => void;
@@ -121,7 +137,12 @@ class ProcessSupercluster implements StartedSupercluster {
   }
 
   private async renderConfigs() {
-    this.network = await LoopbackNetwork.open(this.topology, {
+    this.network = await ProcessNetwork.open(this.topology, {
+      runId: this.workspace.runId,
+      // Namespaces leave a server no way to the others but its proxies: only with the mesh.
+      namespaces:
+        this.options.network !== 'direct' &&
+        (this.options.namespaces ?? (await ServerNamespaces.usable())),
       proxied: this.options.network !== 'direct',
       toxiproxyUrl: this.options.toxiproxyUrl ?? (process.env['TOXIPROXY_URL'] || undefined),
     });
@@ -137,7 +158,8 @@ class ProcessSupercluster implements StartedSupercluster {
     this.servers = this.topology.servers.map((plan) => {
       const configFile = join(this.workspace.configDir, `${plan.name}.conf`);
       const logFile = join(this.workspace.logDir, `${plan.name}.log`);
-      const process = new NatsProcess(plan.id, this.binary, configFile, logFile);
+      const command = network.command(plan, this.binary, ['-c', configFile]);
+      const process = new NatsProcess(plan.id, command, configFile, logFile);
       return {
         plan,
         process,
