@@ -109,8 +109,8 @@ export function checkAvailability(
   const summary =
     operations.length === 0
       ? 'no read or write to measure'
-      : `reads unavailable at most ${figures.longestReadUnavailableMs} ms ` +
-        `(${figures.readWindows} windows), writes at most ${figures.longestWriteUnavailableMs} ms ` +
+      : `reads unavailable at most ${Math.round(figures.longestReadUnavailableMs!)} ms ` +
+        `(${figures.readWindows} windows), writes at most ${Math.round(figures.longestWriteUnavailableMs!)} ms ` +
         `(${figures.writeWindows} windows)` +
         (limit === undefined ? '' : `; ${tooLong.length} windows over ${limit} ms`);
 
@@ -180,8 +180,8 @@ function describe(window: UnavailableWindow, faults: readonly FaultRecord[]): st
     .map((index) => faults[index])
     .flatMap((f) => (f ? [`${f.index} (${f.kind})`] : []));
   return (
-    `${window.kind}s of ${window.process}${where} unavailable from ${window.start} to ` +
-    `${window.end} ms (${window.end - window.start} ms): ${count} operations (${errors})` +
+    `${window.kind}s of ${window.process}${where} unavailable from ${Math.round(window.start)} ` +
+    `to ${Math.round(window.end)} ms (${Math.round(window.end - window.start)} ms): ${count} operations (${errors})` +
     (overlapping.length > 0 ? `; faults ${overlapping.join(', ')}` : '; no fault overlaps')
   );
 }

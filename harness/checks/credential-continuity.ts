@@ -69,7 +69,9 @@ export function checkCredentialContinuity(
   const summary =
     `${counts.authorizationErrors} authorization and ${counts.permissionErrors} permission ` +
     `errors, ${lockouts.length} lockouts, ${probes.failed} of ${probes.total} probes failed` +
-    (recovery.longest === undefined ? '' : `; longest recovery ${recovery.longest} ms`) +
+    (recovery.longest === undefined
+      ? ''
+      : `; longest recovery ${Math.round(recovery.longest)} ms`) +
     (recovery.unrecovered > 0 ? `; ${recovery.unrecovered} times never recovered` : '') +
     (recovery.unended > 0 ? `; ${recovery.unended} faults never healed` : '');
 

@@ -150,7 +150,7 @@ export class NetworkFaults {
     if (kind === 'latency' && selector.kind === 'gateway') {
       const floor = (attributes['latency'] ?? 0) - (attributes['jitter'] ?? 0);
       await this.verify(fault, `gateway latency >= ${floor} ms`, async () => {
-        const rtt = await this.crossSiteRoundTrip();
+        const rtt = await this.crossSiteRoundTrip(selector.site);
         fault.details = { ...fault.details, measuredRoundTripMs: Math.round(rtt) };
         return rtt >= floor;
       });
@@ -261,10 +261,13 @@ export class NetworkFaults {
     return controlOk && !reached.has(site);
   }
 
-  private async crossSiteRoundTrip(): Promise<number> {
-    const [a, b] = this.cluster.topology.sites;
-    await using probe = await CutProbe.open(this.cluster, [a!, b!]);
+  /** A request's round trip between two sites: `site` (when given) and another one. */
+  private async crossSiteRoundTrip(site?: number): Promise<number> {
+    const { sites } = this.cluster.topology;
+    const a = site === undefined ? sites[0]! : siteName(site);
+    const b = sites.find((s) => s !== a)!;
+    await using probe = await CutProbe.open(this.cluster, [a, b]);
     // Awaited here: returning the bare promise would close the probe under the request.
-    return await probe.roundTrip(a!, b!);
+    return await probe.roundTrip(a, b);
   }
 }

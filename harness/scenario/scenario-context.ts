@@ -1,8 +1,11 @@
 import type { StartedSupercluster } from '../backends/supercluster.ts';
 import { ReferenceAgent, type AgentProgress } from '../agent/reference-agent.ts';
 import type { Observer } from '../agent/observer.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { NetworkFaults } from '../faults/network-faults.ts';
 import { ServerFaults } from '../faults/server-faults.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
+import type { History } from '../history/types.ts';
 import { userWithRole } from '../topology/credentials.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { pollUntil } from '../wait.ts';
@@ -30,6 +33,7 @@ export class ScenarioContext {
   readonly figures: Record<string, number> = {};
   readonly notes: string[] = [];
   keys = DEFAULT_KEYS;
+  private networkFaults?: NetworkFaults;
 
   constructor(
     readonly cluster: StartedSupercluster,
@@ -39,6 +43,34 @@ export class ScenarioContext {
     readonly progress: (line: string) => void,
   ) {
     this.faults = new ServerFaults(cluster, recorder);
+  }
+
+  /** Faults on links (partitions, degradations); throws MeshMissingError without the mesh. */
+  get network(): NetworkFaults {
+    this.networkFaults ??= new NetworkFaults(this.cluster, this.recorder);
+    return this.networkFaults;
+  }
+
+  /** The history recorded so far, for figures a scenario measures as it goes. */
+  history(): History {
+    return {
+      meta: this.recorder.meta,
+      records: this.recorder.records,
+      faults: this.recorder.faults,
+    };
+  }
+
+  /** The current time on the history's clock, ms. */
+  now(): number {
+    return this.recorder.now();
+  }
+
+  /**
+   * Keeps a verified fault in place for its planned time. This is the schedule's duration, not
+   * a wait for something to happen: what must happen is waited on with `waitForAgent`.
+   */
+  async hold(ms: number): Promise<void> {
+    await delay(ms);
   }
 
   /** Starts a reference agent as the deployment's agent user. */

@@ -1,0 +1,48 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../harness/scenario/run-scenario.ts';
+import type { ScenarioResult } from '../harness/scenario/scenario.ts';
+import { loadDeployment } from '../harness/topology/load-deployment.ts';
+import { randomFaults } from './random-faults.ts';
+
+let outDir: string;
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'nats-chaos-scenario-'));
+});
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+const run = async (seed: number, name: string) =>
+  runScenario(randomFaults, {
+    deployment: await loadDeployment('harmony'),
+    seed,
+    outDir: join(outDir, name),
+  });
+
+/** The faults a run injected, as `kind site`, in order. */
+const injected = async (result: ScenarioResult) =>
+  (await readFile(join(result.runDir, 'faults.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .map((f) => `${f.kind} ${f.target.site}`);
+
+describe('random-faults', () => {
+  it('replays: the same seed injects the same faults, and every check passes on harmony', async () => {
+    const first = await run(5, 'first');
+    const again = await run(5, 'again');
+    for (const result of [first, again]) {
+      const summaries = JSON.stringify(result.checks.map((c) => [c.name, c.summary]));
+      expect(result.verdict, summaries).toBe('pass');
+    }
+    expect(again.notes).toEqual(first.notes);
+    const faults = await injected(first);
+    expect(faults).toHaveLength(3);
+    expect(await injected(again)).toEqual(faults);
+    // The schedule printed in the notes is what was injected.
+    expect(first.notes.map((n) => /: (\S+) (site-\d)/.exec(n)?.slice(1).join(' '))).toEqual(faults);
+  });
+});
