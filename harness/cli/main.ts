@@ -32,6 +32,10 @@ export function buildProgram(): Command {
     .option('--scenario <name...>', 'scenarios to run (default: all)')
     .option('--seed <n>', 'seed for the workload and fault schedule, to replay a run')
     .option('--out <dir>', 'run directory for results.json and histories')
+    .option(
+      '--toxiproxy-url <url>',
+      'a real Toxiproxy API for the proxy mesh (default: TOXIPROXY_URL, else the built-in server)',
+    )
     .action(async (flags) => {
       process.exitCode = await runCommand(flags);
     });

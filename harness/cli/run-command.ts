@@ -16,6 +16,7 @@ export interface RunFlags {
   scenario?: string[];
   seed?: string;
   out?: string;
+  toxiproxyUrl?: string;
 }
 
 /** `nats-chaos run`: runs scenarios, writes results.json, prints the verdict table. */
@@ -24,6 +25,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     throw new UsageError('--backend', `'${flags.backend}' is not one of ${BACKENDS.join(', ')}`);
   }
   const seed = flags.seed === undefined ? newSeed() : parseSeed(flags.seed);
+  const toxiproxyUrl = flags.toxiproxyUrl ?? (process.env['TOXIPROXY_URL'] || undefined);
+  if (toxiproxyUrl !== undefined && !URL.canParse(toxiproxyUrl)) {
+    throw new UsageError(
+      '--toxiproxy-url',
+      `'${toxiproxyUrl}' is not a URL like http://127.0.0.1:8474`,
+    );
+  }
   const scenarios = (flags.scenario ?? SCENARIOS.map((s) => s.name)).map((name) => {
     const found = findScenario(name);
     if (!found) {
@@ -55,6 +63,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         seed,
         outDir,
         onProgress: say,
+        toxiproxyUrl,
       }),
     );
   }

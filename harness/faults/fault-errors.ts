@@ -21,3 +21,18 @@ export class MeshMissingError extends HarnessError {
     this.name = 'MeshMissingError';
   }
 }
+
+/** The Toxiproxy API the harness was pointed at does not answer. */
+export class ToxiproxyUnavailableError extends HarnessError {
+  readonly code = 'TOXIPROXY_UNAVAILABLE';
+  constructor(
+    readonly url: string,
+    problem: string,
+  ) {
+    super(
+      `no Toxiproxy API answers at ${url} (${problem}): start Toxiproxy there, or drop ` +
+        '--toxiproxy-url and TOXIPROXY_URL to use the built-in server',
+    );
+    this.name = 'ToxiproxyUnavailableError';
+  }
+}

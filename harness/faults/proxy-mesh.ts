@@ -1,6 +1,7 @@
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import type { ServerPlan } from '../topology/plan.ts';
 import { logger } from '../logger.ts';
+import { ToxiproxyUnavailableError } from './fault-errors.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from './toxiproxy/index.ts';
 
 const log = logger('proxy-mesh');
@@ -53,6 +54,14 @@ export class ProxyMesh implements AsyncDisposable {
     const ownServer = options.toxiproxyUrl ? undefined : await startToxiproxyServer({ port: 0 });
     const apiUrl = options.toxiproxyUrl ?? ownServer!.url;
     const client = new Toxiproxy(apiUrl);
+    if (options.toxiproxyUrl) {
+      await client.getVersion().catch((err: unknown) => {
+        throw new ToxiproxyUnavailableError(
+          apiUrl,
+          err instanceof Error ? err.message : String(err),
+        );
+      });
+    }
     try {
       const created = await client.populate(
         planned.map((l) => ({ name: l.name, listen: `${l.listenHost}:0`, upstream: l.upstream })),

@@ -22,6 +22,8 @@ export interface RunScenarioOptions {
   /** The run directory; the scenario writes into a folder of its own name there. */
   outDir: string;
   onProgress?: (line: string) => void;
+  /** A real Toxiproxy's API URL for the proxy mesh (default: TOXIPROXY_URL, else built in). */
+  toxiproxyUrl?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function runScenario(
     await using cluster = await startBackend(backend, deployment, {
       runId,
       keepLogsIn: runDir,
+      toxiproxyUrl: options.toxiproxyUrl,
       onProgress: progress,
     });
     await using observer = await Observer.connect(cluster, recorder);
