@@ -15,7 +15,13 @@ export const wanLatency: Scenario = {
   description:
     '100 ms +- 20 ms latency on every gateway link while the agent works away from the home ' +
     'site; the workload keeps working; report the latency it saw',
-  checks: ['credential-continuity', 'acknowledged-writes', 'availability'],
+  checks: [
+    'credential-continuity',
+    'acknowledged-writes',
+    'kv-consistency',
+    'replica-agreement',
+    'availability',
+  ],
   // A WAN slows operations down; it must not stop them for long.
   checkOptions: { maxUnavailableMs: 10_000 },
   async run(ctx) {
