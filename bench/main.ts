@@ -1,8 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import { arch, cpus, totalmem } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveNatsServerBinary } from '../harness/backends/process/nats-binary.ts';
 import { formatResult, type BenchResult } from './bench-result.ts';
+import { benchLatencyAccuracy } from './latency-accuracy.ts';
+import { benchPartitionVerify } from './partition-verify.ts';
+import { benchProxyThroughput } from './proxy-throughput.ts';
 import { benchStartup } from './startup.ts';
 
 /**
@@ -10,14 +13,22 @@ import { benchStartup } from './startup.ts';
  * docs/benchmarks.md. Figures are ratios, so they mean something on another machine too.
  */
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5);
+// Before any bench starts a server, so every nats-server seen belongs to something else.
+const before = await otherLoad();
 const results: BenchResult[] = [];
 const only = process.argv.slice(2);
-const benches: [string, () => Promise<BenchResult>][] = [['startup', () => benchStartup(rounds)]];
+// A bench may give several results (one per configuration it measures).
+const benches: [string, () => Promise<BenchResult | BenchResult[]>][] = [
+  ['startup', () => benchStartup(rounds)],
+  ['proxy-throughput', () => benchProxyThroughput(rounds)],
+  ['latency-accuracy', () => benchLatencyAccuracy(rounds)],
+  ['partition-verify', () => benchPartitionVerify(rounds)],
+];
 
 for (const [name, bench] of benches) {
   if (only.length && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
-  results.push(await bench());
+  results.push(...[await bench()].flat());
 }
 
 const doc = [
@@ -30,6 +41,10 @@ const doc = [
     `nats-server ${resolveNatsServerBinary().version}; Node ${process.version}; ${rounds} rounds; ` +
     `${new Date().toISOString().slice(0, 10)}.`,
   '',
+  `Other load when the run began: load average ${before.loadAverage} on ${cpus().length} cores, ` +
+    `${before.natsServers} nats-server process(es) of other programs. Side-by-side rounds see ` +
+    'the same load, so ratios survive it better than the absolute figures do.',
+  '',
   ...results.map(formatResult),
 ].join('\n');
 // A partial run (`npm run bench -- startup`) prints only: the document holds one whole run.
@@ -37,3 +52,14 @@ if (only.length === 0) {
   await writeFile(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), doc);
 }
 process.stdout.write(doc);
+
+/** What else is running: the 1-minute load average and the nats-server processes on the machine. */
+async function otherLoad(): Promise<{ loadAverage: string; natsServers: number }> {
+  let natsServers = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0')[0]?.endsWith('nats-server')) natsServers++;
+  }
+  return { loadAverage: loadavg()[0]!.toFixed(2), natsServers };
+}

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { connect as connectTcp } from 'node:net';
+import { freePorts } from '../harness/backends/ports.ts';
+import { resolveNatsServerBinary } from '../harness/backends/process/nats-binary.ts';
+import { onInterrupt } from '../harness/backends/shutdown-hooks.ts';
+import { pollUntil } from '../harness/wait.ts';
+
+/** One plain nats-server on loopback: no config file, no auth, no JetStream. */
+export interface LoopbackNatsServer extends AsyncDisposable {
+  /** `127.0.0.1:port`, for a proxy's upstream and for nats.js `servers`. */
+  readonly hostPort: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `nats-server -a 127.0.0.1 -p <free port>` and waits until it greets a TCP client with
+ * its INFO line. The proxy benches need a real NATS peer and nothing of a supercluster, so the
+ * figures show the proxy and not routes, gateways or JetStream.
+ */
+export async function startLoopbackNatsServer(): Promise<LoopbackNatsServer> {
+  const [port] = await freePorts(1);
+  const hostPort = `127.0.0.1:${port}`;
+  const child = spawn(resolveNatsServerBinary().path, ['-a', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A bench that throws or is interrupted must not leave the server behind.
+  const killNow = () => child.kill('SIGKILL');
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      unregister();
+      process.off('exit', killNow);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    })();
+    return stopping;
+  };
+  process.once('exit', killNow);
+  const unregister = onInterrupt(stop);
+
+  try {
+    await pollUntil(() => greets(hostPort), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      condition: `nats-server on ${hostPort} sends INFO`,
+      abortIf: () =>
+        child.exitCode !== null ? new Error(`nats-server on ${hostPort} exited`) : undefined,
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { hostPort, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** True once a TCP connection to `hostPort` receives the server's INFO line. */
+function greets(hostPort: string): Promise<true | undefined> {
+  const [host, port] = hostPort.split(':');
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host: host!, port: Number(port) });
+    socket.setTimeout(1000);
+    const done = (value: true | undefined) => {
+      socket.destroy();
+      resolve(value);
+    };
+    socket.once('data', (chunk) => done(chunk.toString().startsWith('INFO') ? true : undefined));
+    socket.once('error', () => done(undefined));
+    socket.once('timeout', () => done(undefined));
+  });
+}
