@@ -56,8 +56,9 @@ export class LatencyStage extends Stage<ToxicAttributes['latency']> {
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
-        // Timers run on a millisecond clock, so one may fire a fraction early.
-        this.release(performance.now() + 1);
+        // Nothing leaves before its time, as in Toxiproxy: a timer that fired a fraction early
+        // (timers run on a millisecond clock) releases nothing and is armed again.
+        this.release(performance.now());
         this.arm();
       },
       Math.max(0, head.at - performance.now()),
