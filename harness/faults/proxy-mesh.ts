@@ -21,8 +21,8 @@ export interface MeshLink {
   upstream: string;
 }
 
-/** A link to create: where its proxy should listen (host only; the port is picked). */
-export type PlannedLink = Omit<MeshLink, 'listen'> & { listenHost: string };
+/** A link to create: where its proxy should listen (port 0 or none: Toxiproxy picks one). */
+export type PlannedLink = Omit<MeshLink, 'listen'> & { listenHost: string; listenPort?: number };
 
 /**
  * Every gateway, route and client link of a supercluster, each through its own Toxiproxy
@@ -37,19 +37,20 @@ export class ProxyMesh implements AsyncDisposable {
     private readonly client: Toxiproxy,
     readonly links: MeshLink[],
     private readonly proxies: Map<string, Proxy>,
-    private readonly serverOnlyHosts: ReadonlySet<string>,
+    private readonly proxyHosts: ReadonlySet<string>,
     private readonly ownServer?: ToxiproxyServer,
   ) {}
 
   /**
    * Creates a proxy for every planned link. `toxiproxyUrl` names a Toxiproxy to use; without
    * it an in-process compatible server is started on loopback and stopped with the mesh.
-   * `serverOnlyHosts` are addresses that only servers connect from (a site's own address in
-   * its namespace): a link whose far end is one of them cannot have come through a proxy.
+   * `proxyHosts` are the only addresses proxies connect to servers from (a veth's host side, the
+   * proxy container's address on a server's network), when servers cannot share them: a link
+   * whose far end is any other address went around the proxies.
    */
   static async create(
     planned: PlannedLink[],
-    options: { toxiproxyUrl?: string; serverOnlyHosts?: Iterable<string> },
+    options: { toxiproxyUrl?: string; proxyHosts?: Iterable<string> },
   ): Promise<ProxyMesh> {
     const ownServer = options.toxiproxyUrl ? undefined : await startToxiproxyServer({ port: 0 });
     const apiUrl = options.toxiproxyUrl ?? ownServer!.url;
@@ -64,16 +65,20 @@ export class ProxyMesh implements AsyncDisposable {
     }
     try {
       const created = await client.populate(
-        planned.map((l) => ({ name: l.name, listen: `${l.listenHost}:0`, upstream: l.upstream })),
+        planned.map((l) => ({
+          name: l.name,
+          listen: `${l.listenHost}:${l.listenPort ?? 0}`,
+          upstream: l.upstream,
+        })),
       );
       const proxies = new Map(Object.entries(created));
-      const links: MeshLink[] = planned.map(({ listenHost: _, ...l }) => ({
+      const links: MeshLink[] = planned.map(({ listenHost: _, listenPort: __, ...l }) => ({
         ...l,
         listen: proxies.get(l.name)!.listen,
       }));
       log('%d proxies on %s', links.length, apiUrl);
-      const serverOnly = new Set(options.serverOnlyHosts ?? []);
-      return new ProxyMesh(apiUrl, client, links, proxies, serverOnly, ownServer);
+      const proxyHosts = new Set(options.proxyHosts ?? []);
+      return new ProxyMesh(apiUrl, client, links, proxies, proxyHosts, ownServer);
     } catch (err) {
       await ownServer?.close();
       throw err;
@@ -108,12 +113,13 @@ export class ProxyMesh implements AsyncDisposable {
   }
 
   /**
-   * Whether a connection whose far end is `ip:port` bypassed the proxies: the far end is a
-   * server's own listening address (a link this side dialled directly), or an address only
-   * servers connect from. A connection that came through a proxy shows the proxy's address.
+   * Whether a connection whose far end is `ip:port` bypassed the proxies. With `proxyHosts`, any
+   * far end that is not a proxy's address did. Without them (servers and proxies share
+   * loopback) only a far end that is a server's own listening address gives it away: a link
+   * this side dialled directly.
    */
   isDirectPeer(ip: string, port: number): boolean {
-    if (this.serverOnlyHosts.has(ip)) return true;
+    if (this.proxyHosts.size > 0) return !this.proxyHosts.has(ip);
     const hostPort = `${ip}:${port}`;
     return this.links.some((l) => l.upstream === hostPort);
   }

@@ -85,7 +85,7 @@ export class ProcessNetwork implements AsyncDisposable {
       }
       mesh = await ProxyMesh.create(network.planLinks(), {
         toxiproxyUrl: options.toxiproxyUrl,
-        serverOnlyHosts: servers.map((s) => network.bindHost(s)).filter((h) => h !== LOOPBACK),
+        proxyHosts: namespaces ? servers.map((s) => network.hostSide(s)) : [],
       });
       return new ProcessNetwork(topology, ports, namespaces, mesh, decoys);
     } catch (err) {
