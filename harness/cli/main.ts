@@ -7,6 +7,7 @@ import {
 } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
 import { checkCommand } from './check-command.ts';
+import { downCommand } from './down-command.ts';
 import { runCommand } from './run-command.ts';
 import { runToxiproxyCommand } from '../faults/toxiproxy/index.ts';
 import { UsageError } from '../errors.ts';
@@ -32,6 +33,11 @@ export function buildProgram(): Command {
     .option('--scenario <name...>', 'scenarios to run (default: all)')
     .option('--seed <n>', 'seed for the workload and fault schedule, to replay a run')
     .option('--out <dir>', 'run directory for results.json and histories')
+    .option('--nats-image <image>', 'NATS image for --backend containers (NATS_CHAOS_NATS_IMAGE)')
+    .option(
+      '--toxiproxy-image <image>',
+      'Toxiproxy image for --backend containers (NATS_CHAOS_TOXIPROXY_IMAGE)',
+    )
     .option(
       '--toxiproxy-url <url>',
       'a real Toxiproxy API for the proxy mesh (default: TOXIPROXY_URL, else the built-in server)',
@@ -46,6 +52,15 @@ export function buildProgram(): Command {
     .argument('<run-dir>', 'a run directory written by run, or one scenario folder of it')
     .action(async (runDir: string) => {
       process.exitCode = await checkCommand(runDir);
+    });
+
+  program
+    .command('down')
+    .description('remove containers, networks and volumes the harness left behind')
+    .option('--run <id>', 'only those of this run')
+    .option('--all', 'those of every run, also running ones')
+    .action(async (flags: { run?: string; all?: boolean }) => {
+      process.exitCode = await downCommand(flags);
     });
 
   program

@@ -17,6 +17,8 @@ export interface RunFlags {
   seed?: string;
   out?: string;
   toxiproxyUrl?: string;
+  natsImage?: string;
+  toxiproxyImage?: string;
 }
 
 /** `nats-chaos run`: runs scenarios, writes results.json, prints the verdict table. */
@@ -64,6 +66,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         outDir,
         onProgress: say,
         toxiproxyUrl,
+        images: { nats: flags.natsImage, toxiproxy: flags.toxiproxyImage },
       }),
     );
   }

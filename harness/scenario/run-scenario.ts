@@ -24,6 +24,8 @@ export interface RunScenarioOptions {
   onProgress?: (line: string) => void;
   /** A real Toxiproxy's API URL for the proxy mesh (default: TOXIPROXY_URL, else built in). */
   toxiproxyUrl?: string;
+  /** Images for the container backend; unset ones come from the environment or defaults. */
+  images?: { nats?: string; toxiproxy?: string };
 }
 
 /**
@@ -64,6 +66,7 @@ export async function runScenario(
       runId,
       keepLogsIn: runDir,
       toxiproxyUrl: options.toxiproxyUrl,
+      images: options.images,
       onProgress: progress,
     });
     await using observer = await Observer.connect(cluster, recorder);
