@@ -3,6 +3,7 @@ import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveNatsServerBinary } from '../harness/backends/process/nats-binary.ts';
 import { formatResult, type BenchResult } from './bench-result.ts';
+import { benchKvRecording } from './kv-recording.ts';
 import { benchLatencyAccuracy } from './latency-accuracy.ts';
 import { benchPartitionVerify } from './partition-verify.ts';
 import { benchProxyThroughput } from './proxy-throughput.ts';
@@ -23,6 +24,7 @@ const benches: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['proxy-throughput', () => benchProxyThroughput(rounds)],
   ['latency-accuracy', () => benchLatencyAccuracy(rounds)],
   ['partition-verify', () => benchPartitionVerify(rounds)],
+  ['kv-recording', () => benchKvRecording(rounds)],
 ];
 
 for (const [name, bench] of benches) {

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BinaryNotFoundError, HarnessError } from '../../errors.ts';
 import { onInterrupt } from '../shutdown-hooks.ts';
+import { DockerUnavailableError } from './docker-engine.ts';
 import { resolveNatsServerBinary } from '../process/nats-binary.ts';
 import { LOCAL_IMAGE_LABEL, LOCAL_NATS_IMAGE, LOCAL_TOXIPROXY_IMAGE } from './images.ts';
 
@@ -20,19 +21,6 @@ import { LOCAL_IMAGE_LABEL, LOCAL_NATS_IMAGE, LOCAL_TOXIPROXY_IMAGE } from './im
 /** Holds a hash of what went into an image, so an unchanged image is not built again. */
 const INPUTS_LABEL = 'org.nats-chaos.inputs';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** No Docker engine answers, so no image can be built. */
-export class DockerUnavailableError extends HarnessError {
-  readonly code = 'DOCKER_UNAVAILABLE';
-  constructor(problem: string) {
-    super(
-      `building images needs a Docker engine, and none answers (${problem}): start it in the ` +
-        'background (`nohup dockerd >/var/log/dockerd.log 2>&1 &`), wait until `docker info` ' +
-        'succeeds, then run `npm run images` again',
-    );
-    this.name = 'DockerUnavailableError';
-  }
-}
 
 /** Staging or `docker build` of one image failed. */
 export class ImageBuildError extends HarnessError {
@@ -255,7 +243,11 @@ function inspectImage(image: string): { id: string; size: number; inputs?: strin
 function checkDocker(): void {
   const result = docker(['info', '--format', '{{.ServerVersion}}']);
   if (result.status === 0) return;
-  throw new DockerUnavailableError(result.output.split('\n')[0] || 'docker info failed');
+  throw new DockerUnavailableError(
+    result.output.split('\n')[0] || 'docker info failed',
+    'building images',
+    'then run `npm run images` again',
+  );
 }
 
 function docker(args: string[]): { status: number; output: string } {

@@ -16,14 +16,19 @@ export const RUN_LABEL = 'org.nats-chaos.run';
 /** The harness process that owns the run: a run whose owner is gone is reaped. */
 export const OWNER_LABEL = 'org.nats-chaos.owner';
 
-/** No Docker engine answers: the container backend cannot run. */
+/** No Docker engine answers: containers cannot run, nor images be built. */
 export class DockerUnavailableError extends HarnessError {
   readonly code = 'DOCKER_UNAVAILABLE';
-  constructor(problem: string) {
+  constructor(
+    problem: string,
+    /** What needed Docker, and what to do instead, for the message. */
+    needs = 'the container backend',
+    otherwise = 'or use --backend process',
+  ) {
     super(
-      `the container backend needs a Docker engine, and none answers (${problem}): install ` +
-        'Docker (Debian: apt-get install docker.io), start it (`dockerd &`, then `docker info`), ' +
-        'or use --backend process',
+      `${needs} needs a Docker engine, and none answers (${problem}): install Docker (Debian: ` +
+        'apt-get install docker.io), start it in the background (`nohup dockerd ' +
+        `>/var/log/dockerd.log 2>&1 &\`), wait until \`docker info\` succeeds, ${otherwise}`,
     );
     this.name = 'DockerUnavailableError';
   }
