@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runScenario } from '../harness/scenario/run-scenario.ts';
+import type { Scenario, ScenarioResult } from '../harness/scenario/scenario.ts';
+import {
+  dockerUp,
+  labelledResources,
+  skipWithoutDocker,
+  testImages,
+} from '../harness/testing/docker-gate.ts';
+import { loadDeployment } from '../harness/topology/load-deployment.ts';
+import { partitionHomeSite } from './partition-home-site.ts';
+import { randomFaults } from './random-faults.ts';
+import { siteFailover } from './site-failover.ts';
+import { wanLatency } from './wan-latency.ts';
+
+let outDir: string;
+let images: { nats: string; toxiproxy: string };
+const runIds: string[] = [];
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'nats-chaos-containers-'));
+  if (dockerUp) images = await testImages();
+}, 120_000);
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+beforeEach(skipWithoutDocker);
+
+async function run(scenario: Scenario, deployment: string): Promise<ScenarioResult> {
+  const result = await runScenario(scenario, {
+    deployment: await loadDeployment(deployment),
+    backend: 'containers',
+    images,
+    seed: 5,
+    outDir: join(outDir, deployment),
+  });
+  runIds.push(result.runId);
+  return result;
+}
+
+const summaries = (r: ScenarioResult) => JSON.stringify(r.checks.map((c) => [c.name, c.summary]));
+
+describe('the scenarios on containers', () => {
+  it('site-failover passes on harmony', async () => {
+    const result = await run(siteFailover, 'harmony');
+    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.figures['failoverMs']).toBeGreaterThan(0);
+  });
+
+  it('site-failover fails on harmony-as-written, naming the denied subjects', async () => {
+    const result = await run(siteFailover, 'harmony-as-written');
+    expect(result.verdict).toBe('fail');
+    const continuity = result.checks.find((c) => c.name === 'credential-continuity')!;
+    expect(continuity.evidence.map((e) => e.message).join('\n')).toMatch(/_INBOX\./);
+  });
+
+  it('partition-home-site passes on harmony: only the home side writes during the cut', async () => {
+    const result = await run(partitionHomeSite, 'harmony');
+    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.figures['homeSideWritesOkDuringCut']).toBeGreaterThan(0);
+    expect(result.figures['awaySideWritesOkDuringCut']).toBe(0);
+  });
+
+  it('wan-latency passes on harmony with the latency the WAN added', async () => {
+    const result = await run(wanLatency, 'harmony');
+    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.figures['p50LatencyMsDuring']).toBeGreaterThanOrEqual(160);
+  });
+
+  it('random-faults passes on harmony', async () => {
+    const result = await run(randomFaults, 'harmony');
+    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.notes).toHaveLength(3);
+  });
+
+  it('leaves no container, network or volume of its runs behind', () => {
+    expect(runIds.length).toBeGreaterThan(0);
+    for (const runId of runIds) expect(labelledResources(runId)).toEqual([]);
+  });
+});
