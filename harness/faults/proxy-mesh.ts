@@ -24,6 +24,26 @@ export interface MeshLink {
 /** A link to create: where its proxy should listen (port 0 or none: Toxiproxy picks one). */
 export type PlannedLink = Omit<MeshLink, 'listen'> & { listenHost: string; listenPort?: number };
 
+/** Gateway URLs a server dials, by remote site: the listen addresses of its gateway links. */
+export function gatewayUrlsOf(
+  links: readonly MeshLink[],
+  from: ServerPlan,
+): Record<string, string[]> {
+  const urls: Record<string, string[]> = {};
+  for (const l of links) {
+    if (l.kind !== 'gateway' || l.from?.name !== from.name) continue;
+    (urls[l.to.siteName] ??= []).push(`nats://${l.listen}`);
+  }
+  return urls;
+}
+
+/** Route URLs a server dials to its site-mates: the listen addresses of its route links. */
+export function routeUrlsOf(links: readonly MeshLink[], from: ServerPlan): string[] {
+  return links
+    .filter((l) => l.kind === 'route' && l.from?.name === from.name)
+    .map((l) => `nats-route://${l.listen}`);
+}
+
 /**
  * Every gateway, route and client link of a supercluster, each through its own Toxiproxy
  * proxy. Gateway and route proxies exist per dialling server and per destination server, so
@@ -87,19 +107,12 @@ export class ProxyMesh implements AsyncDisposable {
 
   /** Gateway URLs `from` a server dials, by remote site. */
   gatewayUrls(from: ServerPlan): Record<string, string[]> {
-    const urls: Record<string, string[]> = {};
-    for (const l of this.links) {
-      if (l.kind !== 'gateway' || l.from?.name !== from.name) continue;
-      (urls[l.to.siteName] ??= []).push(`nats://${l.listen}`);
-    }
-    return urls;
+    return gatewayUrlsOf(this.links, from);
   }
 
   /** Route URLs `from` a server dials to its site-mates. */
   routeUrls(from: ServerPlan): string[] {
-    return this.links
-      .filter((l) => l.kind === 'route' && l.from?.name === from.name)
-      .map((l) => `nats-route://${l.listen}`);
+    return routeUrlsOf(this.links, from);
   }
 
   /** The address clients dial for a server. */

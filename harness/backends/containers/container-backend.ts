@@ -19,7 +19,8 @@ import type {
   StartedSupercluster,
   StoppedSupercluster,
 } from '../supercluster.ts';
-import { ContainerNetwork, SERVER_PORTS } from './container-network.ts';
+import { SERVER_PORTS } from './container-layout.ts';
+import { ContainerNetwork } from './container-network.ts';
 import { dockerEngine, ensureImage, removeRunResources, runLabels } from './docker-engine.ts';
 import { containerImages } from './images.ts';
 

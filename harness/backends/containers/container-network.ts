@@ -1,21 +1,18 @@
 import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
-import { ProxyMesh, type PlannedLink } from '../../faults/proxy-mesh.ts';
+import { ProxyMesh } from '../../faults/proxy-mesh.ts';
 import { logger } from '../../logger.ts';
 import type { ServerPlan, TopologyPlan } from '../../topology/plan.ts';
 import type { ServerAddresses } from '../../topology/render-config.ts';
+import {
+  clientProxyPort,
+  containerServerAddresses,
+  planContainerLinks,
+  TOXIPROXY_API_PORT,
+} from './container-layout.ts';
 import { dockerEngine, ensureImage, runLabels } from './docker-engine.ts';
 
 const log = logger('containers');
-
-/** NATS's usual ports inside every server container. */
-export const SERVER_PORTS = { client: 4222, cluster: 6222, gateway: 7222, monitor: 8222 };
-const API_PORT = 8474;
-/** Client proxies listen on fixed ports so they can be published to the host up front. */
-const CLIENT_PROXY_BASE = 20000;
-const LINK_PROXY_BASE = 21000;
-/** Nothing listens here: servers advertise it, so a gossiped address is refused at once. */
-const DECOY_PORT = 19999;
 
 /**
  * The networks of a container supercluster: one Docker network per server, and the Toxiproxy
@@ -56,8 +53,11 @@ export class ContainerNetwork implements AsyncDisposable {
         .withName(`nats-chaos-${runId}-toxiproxy`)
         .withLabels(runLabels(runId))
         .withNetworkMode(first!.name)
-        .withExposedPorts(API_PORT, ...topology.servers.map((_, i) => CLIENT_PROXY_BASE + i))
-        .withWaitStrategy(testcontainers.Wait.forHttp('/version', API_PORT))
+        .withExposedPorts(
+          TOXIPROXY_API_PORT,
+          ...topology.servers.map((s) => clientProxyPort(topology, s)),
+        )
+        .withWaitStrategy(testcontainers.Wait.forHttp('/version', TOXIPROXY_API_PORT))
         .start();
       for (const n of rest) await n.connect({ Container: toxiproxy.getId() });
 
@@ -65,12 +65,14 @@ export class ContainerNetwork implements AsyncDisposable {
       for (const [server, n] of networks) {
         addresses.set(server, info.NetworkSettings.Networks[n.name]!.IPAddress);
       }
-      const network = new ContainerNetwork(topology, networks, addresses, toxiproxy, undefined);
-      const apiUrl = `http://${toxiproxy.getHost()}:${toxiproxy.getMappedPort(API_PORT)}`;
-      mesh = await ProxyMesh.create(network.planLinks(), {
-        toxiproxyUrl: apiUrl,
-        proxyHosts: addresses.values(),
-      });
+      const apiUrl = `http://${toxiproxy.getHost()}:${toxiproxy.getMappedPort(TOXIPROXY_API_PORT)}`;
+      mesh = await ProxyMesh.create(
+        planContainerLinks(topology, (s) => addresses.get(s.name)!),
+        {
+          toxiproxyUrl: apiUrl,
+          proxyHosts: addresses.values(),
+        },
+      );
       log('run %s: %d networks, %d proxies on %s', runId, networks.size, mesh.links.length, apiUrl);
       return new ContainerNetwork(topology, networks, addresses, toxiproxy, mesh);
     } catch (err) {
@@ -88,61 +90,23 @@ export class ContainerNetwork implements AsyncDisposable {
 
   /** Where a server binds, what it dials (its proxies) and what it advertises (decoys). */
   addresses(server: ServerPlan): ServerAddresses {
-    const decoy = `${this.proxyAddress(server)}:${DECOY_PORT}`;
-    return {
-      bindHost: '0.0.0.0',
-      clientPort: SERVER_PORTS.client,
-      clusterPort: SERVER_PORTS.cluster,
-      gatewayPort: SERVER_PORTS.gateway,
-      monitorPort: SERVER_PORTS.monitor,
-      routes: this.mesh!.routeUrls(server),
-      gateways: this.mesh!.gatewayUrls(server),
-      gatewayAdvertise: decoy,
-      clusterAdvertise: decoy,
-      clientAdvertise: this.clientAddress(server),
-    };
+    const links = this.mesh!.links;
+    return containerServerAddresses(
+      server,
+      links,
+      this.proxyAddress(server),
+      this.clientAddress(server),
+    );
   }
 
   /** The host address agents dial for a server: its client proxy, published by Docker. */
   clientAddress(server: ServerPlan): string {
-    const port = CLIENT_PROXY_BASE + this.topology.servers.indexOf(server);
+    const port = clientProxyPort(this.topology, server);
     return `${this.toxiproxy!.getHost()}:${this.toxiproxy!.getMappedPort(port)}`;
   }
 
   private proxyAddress(server: ServerPlan): string {
     return this.proxyAddresses.get(server.name)!;
-  }
-
-  /** Every link: one proxy per dialling server and destination, listening in the dialler's
-   *  network; one client proxy per server for agents on the host. */
-  private planLinks(): PlannedLink[] {
-    const links: PlannedLink[] = [];
-    const { servers } = this.topology;
-    let port = LINK_PROXY_BASE;
-    servers.forEach((to, i) => {
-      links.push({
-        name: `cl>${to.name}`,
-        kind: 'client',
-        to,
-        upstream: `${to.name}:${SERVER_PORTS.client}`,
-        listenHost: '0.0.0.0',
-        listenPort: CLIENT_PROXY_BASE + i,
-      });
-      for (const from of servers) {
-        if (from === to) continue;
-        const route = from.site === to.site;
-        links.push({
-          name: `${route ? 'rt' : 'gw'}-${from.name}>${to.name}`,
-          kind: route ? 'route' : 'gateway',
-          from,
-          to,
-          upstream: `${to.name}:${route ? SERVER_PORTS.cluster : SERVER_PORTS.gateway}`,
-          listenHost: this.proxyAddress(from),
-          listenPort: port++,
-        });
-      }
-    });
-    return links;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
