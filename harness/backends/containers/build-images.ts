@@ -97,14 +97,11 @@ function natsRecipe(): ImageRecipe {
  * on SIGTERM, which matters because a signal without a handler does nothing to PID 1.
  */
 const TOXIPROXY_ENTRY = `
-import { parseArgs } from 'node:util';
+import { parseServerFlags } from './harness/faults/toxiproxy/server-flags.ts';
 import { runToxiproxyCommand } from './harness/faults/toxiproxy/standalone.ts';
 
-const host = { type: 'string', default: '0.0.0.0' } as const;
-const { values } = parseArgs({ options: { host, port: { type: 'string', default: '8474' } } });
 try {
-  // A port that is no port number fails in listen(), with a message saying so.
-  await runToxiproxyCommand({ host: values.host, port: Number(values.port) });
+  await runToxiproxyCommand(parseServerFlags(process.argv.slice(2)));
   process.exit(0);
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
@@ -135,18 +132,23 @@ async function toxiproxyRecipe(): Promise<ImageRecipe> {
     programs: [{ from: realpathSync(process.execPath), to: '/usr/local/bin/node' }],
     generated: [{ to: '/app/toxiproxy.mjs', contents: bundle.outputFiles[0]!.text }],
     dirs: [{ path: '/tmp', mode: 0o1777 }],
+    // As the official image: the server is the entrypoint, `-host=0.0.0.0` the default
+    // command, so a compose file's `command: [-host=0.0.0.0, -config=...]` fits both.
     dockerfile: dockerfile(
       [8474],
-      ['/usr/local/bin/node', '/app/toxiproxy.mjs', '--host', '0.0.0.0', '--port', '8474'],
+      ['/usr/local/bin/node', '/app/toxiproxy.mjs'],
+      ['-host=0.0.0.0'],
     ),
     describe: `node ${process.version}`,
   };
 }
 
 /** The image is the staged rootfs and nothing else, so building it never pulls anything. */
-function dockerfile(ports: number[], entrypoint: string[]): string {
+function dockerfile(ports: number[], entrypoint: string[], cmd?: string[]): string {
   const lines = ['FROM scratch', 'COPY rootfs /', `EXPOSE ${ports.join(' ')}`];
-  return [...lines, `ENTRYPOINT ${JSON.stringify(entrypoint)}`].join('\n');
+  lines.push(`ENTRYPOINT ${JSON.stringify(entrypoint)}`);
+  if (cmd) lines.push(`CMD ${JSON.stringify(cmd)}`);
+  return lines.join('\n');
 }
 
 async function buildImage(recipe: ImageRecipe, force: boolean): Promise<BuiltImage> {

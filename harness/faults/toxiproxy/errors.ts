@@ -42,3 +42,21 @@ export class ToxiproxyListenError extends HarnessError {
     this.name = 'ToxiproxyListenError';
   }
 }
+
+/**
+ * The proxies file given with `-config` (Toxiproxy's own flag) cannot be read or is not a JSON
+ * array of proxies with `name`, `listen` and `upstream`.
+ */
+export class ToxiproxyConfigError extends HarnessError {
+  readonly code = 'TOXIPROXY_CONFIG_INVALID';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(
+      `${file}: ${reason}; the file must hold a JSON array of proxies such as ` +
+        `[{"name": "n1", "listen": "0.0.0.0:20000", "upstream": "n1:4222"}]`,
+    );
+    this.name = 'ToxiproxyConfigError';
+  }
+}

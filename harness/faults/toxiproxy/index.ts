@@ -10,7 +10,8 @@ export {
   type ToxiproxyServerOptions,
 } from './server.ts';
 export { runToxiproxyCommand, type ToxiproxyCommandOptions } from './standalone.ts';
-export { ToxiproxyListenError, ToxiproxyPortInUseError } from './errors.ts';
+export { parseServerFlags, type ServerFlags } from './server-flags.ts';
+export { ToxiproxyConfigError, ToxiproxyListenError, ToxiproxyPortInUseError } from './errors.ts';
 export { TOXIPROXY_VERSION } from './http-api.ts';
 export {
   TOXIC_TYPES,

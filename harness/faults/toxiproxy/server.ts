@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { formatHostPort, listenTcp } from './address.ts';
+import { ToxiproxyConfigError } from './errors.ts';
 import { ToxiproxyApi } from './http-api.ts';
 import { log } from './log.ts';
 import { ProxyCollection } from './proxy-collection.ts';
@@ -16,6 +18,11 @@ export interface ToxiproxyServerOptions {
   host?: string;
   /** Default 8474, Toxiproxy's port; 0 picks a free one, which `port` and `url` then show. */
   port?: number;
+  /**
+   * A JSON file of proxies to create at start, as Toxiproxy's `-config` flag takes it; a file
+   * that cannot be read or populated throws `ToxiproxyConfigError` and nothing keeps running.
+   */
+  config?: string;
 }
 
 /**
@@ -65,6 +72,16 @@ export async function startToxiproxyServer(
     return closing;
   };
 
+  if (options.config !== undefined) {
+    try {
+      const created = await loadProxiesFile(options.config, proxies);
+      log('created %d proxies from %s', created, options.config);
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  }
+
   return {
     url,
     host: bound.host,
@@ -72,4 +89,22 @@ export async function startToxiproxyServer(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Creates the proxies a `-config` file lists, through the same path as `POST /populate`. */
+async function loadProxiesFile(file: string, proxies: ProxyCollection): Promise<number> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new ToxiproxyConfigError(file, `cannot read it (${err.code ?? err.message})`);
+  });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new ToxiproxyConfigError(file, `not JSON (${(err as Error).message})`);
+  }
+  return (
+    await proxies.populate(body).catch((err: Error) => {
+      throw new ToxiproxyConfigError(file, err.message);
+    })
+  ).length;
 }

@@ -6,6 +6,8 @@ export interface ToxiproxyCommandOptions {
   host?: string;
   /** Default 8474, Toxiproxy's own port. */
   port?: number;
+  /** A JSON file of proxies to create at start, as Toxiproxy's `-config` takes it. */
+  config?: string;
   /** Stops the server when aborted, as SIGINT and SIGTERM do; for tests and embedding. */
   signal?: AbortSignal;
   /** Where the start and stop lines go; the console by default. */
@@ -22,6 +24,7 @@ export async function runToxiproxyCommand(options: ToxiproxyCommandOptions = {})
   await using server = await startToxiproxyServer({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? DEFAULT_TOXIPROXY_PORT,
+    ...(options.config !== undefined ? { config: options.config } : {}),
   });
   print(`toxiproxy: API listening on ${server.url} (stop with Ctrl-C)`);
 
