@@ -68,8 +68,9 @@ export function buildProgram(): Command {
     .description('run the built-in Toxiproxy-compatible server until Ctrl-C')
     .option('--host <host>', 'address the API listens on', '127.0.0.1')
     .option('--port <port>', 'port of the API', '8474')
-    .action(async (flags: { host: string; port: string }) => {
-      await runToxiproxyCommand({ host: flags.host, port: parsePort(flags.port) });
+    .option('--config <file>', 'a JSON file of proxies to create at start, as Toxiproxy takes it')
+    .action(async (flags: { host: string; port: string; config?: string }) => {
+      await runToxiproxyCommand({ ...flags, port: parsePort(flags.port) });
     });
 
   return program;
