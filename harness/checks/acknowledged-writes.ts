@@ -1,4 +1,5 @@
 import type { CheckResult, Evidence, FinalReadRecord, History, Verdict } from '../history/types.ts';
+import { agentProcesses } from './agent-processes.ts';
 import { collectSightings, findConflicts, writtenValues } from './observed-values.ts';
 import {
   completionIndex,
@@ -26,7 +27,9 @@ export const ACKNOWLEDGED_WRITES = 'acknowledged-writes';
  * may not be visible: they are counted, and how many were seen, but never judged.
  *
  * `unknown` when a key with acknowledged writes has no final read that answered (it cannot be
- * decided, so it is not a pass), or when there is no acknowledged write at all.
+ * decided, so it is not a pass), or when there is no acknowledged write at all. A value no
+ * invoke wrote is `unknown` rather than `fail` when an external agent reported no operation:
+ * it may have written it.
  */
 export function checkAcknowledgedWrites(history: History): CheckResult {
   const operations = pairOperations(history);
@@ -91,7 +94,11 @@ export function checkAcknowledgedWrites(history: History): CheckResult {
 
   const unwritten = unwrittenFinalValues(finalReads, written);
   const conflicts = findConflicts(sightings);
-  failures.push(...unwritten, ...conflicts);
+  // An external agent that reports no operation writes values no invoke names: a value nobody
+  // reported writing then proves nothing, so it cannot fail the check.
+  const silent = agentProcesses(history).silent;
+  (silent.length > 0 ? unknowns : failures).push(...unwritten);
+  failures.push(...conflicts);
   if (indeterminate > 0) {
     notes.push({
       message: `${indeterminate} indeterminate writes, ${indeterminateApplied} of them seen applied`,

@@ -1,4 +1,5 @@
 import type { CheckResult, Evidence, FaultRecord, History, Verdict } from '../history/types.ts';
+import { agentProcesses, unexpectedExitEvidence } from './agent-processes.ts';
 import {
   collectCredentialErrors,
   countCredentialErrors,
@@ -33,6 +34,9 @@ const NOT_AGENTS: ReadonlySet<string> = new Set(['observer', 'harness']);
  * - recovery: for each fault, the time from its `effective` (or `start`) until each agent's next
  *   `ok` operation (probes excluded); `recoveryMs` is the longest. An agent with no `ok`
  *   operation after a fault began, or after the last fault ended, never recovered: `fail`.
+ * External agents (processes with `process` events): one that exited before the harness
+ * stopped it is a `fail`; one that reported no operation leaves the verdict `unknown`, since
+ * nothing shows whether its credentials worked.
  * `unknown` when the history has no operation at all.
  */
 export function checkCredentialContinuity(
@@ -40,7 +44,8 @@ export function checkCredentialContinuity(
   options: CredentialContinuityOptions = {},
 ): CheckResult {
   const operations = pairOperations(history);
-  if (operations.length === 0) {
+  const external = agentProcesses(history);
+  if (operations.length === 0 && external.unexpectedExits.length === 0) {
     return {
       name: CREDENTIAL_CONTINUITY,
       verdict: 'unknown',
@@ -55,7 +60,13 @@ export function checkCredentialContinuity(
   const denied = deniedSubjects(errors);
   const probes = judgeProbes(operations);
   const recovery = measureRecovery(history.faults, operations, options);
+  const exits = unexpectedExitEvidence(external.unexpectedExits);
+  const silent = external.silent.map((agent) => ({
+    message: `${agent} reported no operation: nothing shows whether its credentials worked`,
+    records: [],
+  }));
   const failures = [
+    ...exits,
     ...lockouts,
     ...errorEpisodes(history, errors),
     ...denied,
@@ -63,8 +74,8 @@ export function checkCredentialContinuity(
     ...recovery.failures,
   ];
 
-  const verdict: Verdict =
-    failures.length > 0 ? 'fail' : probes.unanswered.length > 0 ? 'unknown' : 'pass';
+  const undecided = [...probes.unanswered, ...silent];
+  const verdict: Verdict = failures.length > 0 ? 'fail' : undecided.length > 0 ? 'unknown' : 'pass';
   const counts = countCredentialErrors(errors);
   const summary =
     `${counts.authorizationErrors} authorization and ${counts.permissionErrors} permission ` +
@@ -73,13 +84,15 @@ export function checkCredentialContinuity(
       ? ''
       : `; longest recovery ${Math.round(recovery.longest)} ms`) +
     (recovery.unrecovered > 0 ? `; ${recovery.unrecovered} times never recovered` : '') +
-    (recovery.unended > 0 ? `; ${recovery.unended} faults never healed` : '');
+    (recovery.unended > 0 ? `; ${recovery.unended} faults never healed` : '') +
+    (exits.length > 0 ? `; ${exits.length} agent exits` : '') +
+    (silent.length > 0 ? `; ${silent.length} agents reported nothing` : '');
 
   return {
     name: CREDENTIAL_CONTINUITY,
     verdict,
     summary,
-    evidence: [...failures, ...probes.unanswered, ...recovery.notes],
+    evidence: [...failures, ...undecided, ...recovery.notes],
     figures: {
       ...counts,
       deniedSubjects: denied.length,
@@ -87,6 +100,7 @@ export function checkCredentialContinuity(
       probes: probes.total,
       failedProbes: probes.failed,
       unrecovered: recovery.unrecovered,
+      ...(external.agents.length > 0 ? { agentExits: exits.length } : {}),
       ...(recovery.longest === undefined ? {} : { recoveryMs: recovery.longest }),
     },
   };

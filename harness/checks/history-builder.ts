@@ -22,6 +22,7 @@ import {
   type InvokeRecord,
   type MetaRecord,
   type OperationName,
+  type ProcessEventRecord,
   type RecordedError,
   type ReplicaStateRecord,
   type StatusRecord,
@@ -187,6 +188,22 @@ export class HistoryBuilder {
     fields: Partial<Omit<StatusRecord, Filled | 'status'>> = {},
   ): number {
     return this.#append({ ...fields, type: 'event', op: 'status', process, status });
+  }
+
+  /** An external agent's process starting or exiting, as the harness supervising it saw it. */
+  processEvent(
+    process: string,
+    state: ProcessEventRecord['state'],
+    fields: Partial<Omit<ProcessEventRecord, Filled | 'state'>> = {},
+  ): number {
+    return this.#append({
+      kind: 'command',
+      ...fields,
+      type: 'event',
+      op: 'process',
+      process,
+      state,
+    });
   }
 
   /** The observer's final read of `key`. */

@@ -16,6 +16,7 @@ import type {
   InvokeRecord,
   MetaRecord,
   OperationName,
+  ProcessEventRecord,
   ReplicaStateRecord,
   StatusRecord,
   WatchEventRecord,
@@ -34,6 +35,10 @@ const OPERATION_NAMES = [
   'open-bucket',
   'watch',
   'probe',
+  'create-bucket',
+  'subscribe',
+  'request',
+  'start-server',
 ] as const satisfies readonly OperationName[];
 /** Compile-time proof that the list names every operation. */
 export type OperationNamesCovered = Covered<
@@ -155,6 +160,18 @@ const status = z.looseObject({
   error: recordedError.optional(),
 }) satisfies z.ZodType<StatusRecord>;
 
+const processEvent = z.looseObject({
+  ...base,
+  type: z.literal('event'),
+  op: z.literal('process'),
+  state: z.enum(['started', 'exited']),
+  kind: z.enum(['command', 'image']),
+  pid: count.optional(),
+  exitCode: z.number().int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  stopped: z.boolean().optional(),
+}) satisfies z.ZodType<ProcessEventRecord>;
+
 const finalRead = z.looseObject({
   ...base,
   type: z.literal('observation'),
@@ -189,6 +206,7 @@ const RECORD_SCHEMAS: Record<string, z.ZodType<HistoryRecord>> = {
   info: completion,
   'event/watch-event': watchEvent,
   'event/status': status,
+  'event/process': processEvent,
   'observation/final-read': finalRead,
   'observation/replica': replica,
 };

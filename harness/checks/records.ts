@@ -7,6 +7,7 @@ import type {
   FinalReadRecord,
   HistoryRecord,
   InvokeRecord,
+  ProcessEventRecord,
   ReplicaStateRecord,
   StatusRecord,
   WatchEventRecord,
@@ -30,6 +31,11 @@ export function isWatchEvent(record: HistoryRecord): record is WatchEventRecord 
 /** True for a connection `status` event. */
 export function isStatus(record: HistoryRecord): record is StatusRecord {
   return record.type === 'event' && record.op === 'status';
+}
+
+/** True for a `process` event: an external agent started or exited. */
+export function isProcessEvent(record: HistoryRecord): record is ProcessEventRecord {
+  return record.type === 'event' && record.op === 'process';
 }
 
 /** True for a `final-read` observation. */

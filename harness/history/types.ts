@@ -9,10 +9,17 @@ export const HISTORY_FORMAT_VERSION = 1;
 
 /** Operations that are invoked and completed. */
 export type OperationName =
-  'put' | 'create' | 'update' | 'delete' | 'get' | 'connect' | 'open-bucket' | 'watch' | 'probe';
+  'put' | 'create' | 'update' | 'delete' | 'get' | 'connect' | 'open-bucket' | 'watch' | 'probe'
+  | AttemptName;
+
+/**
+ * Attempts a claim scenario makes to show what a user may or may not do: create a bucket,
+ * subscribe to or send a request on a subject (`key` holds the subject), start a server.
+ */
+export type AttemptName = 'create-bucket' | 'subscribe' | 'request' | 'start-server';
 
 /** Records that are observed rather than invoked. */
-export type EventName = 'watch-event' | 'status';
+export type EventName = 'watch-event' | 'status' | 'process';
 
 /** Records of the end-of-run observation. */
 export type ObservationName = 'final-read' | 'replica';
@@ -131,6 +138,26 @@ export interface StatusRecord extends RecordBase {
   error?: RecordedError;
 }
 
+/**
+ * The life of an agent the harness runs as a process or container of its own (an external
+ * agent): when it started and when it exited. Recorded by the harness, which supervises it.
+ */
+export interface ProcessEventRecord extends RecordBase {
+  type: 'event';
+  op: 'process';
+  state: 'started' | 'exited';
+  /** How the agent runs: a command the harness spawned, or an image it ran. */
+  kind: 'command' | 'image';
+  /** The operating system's process id, on `started` of a command. */
+  pid?: number;
+  /** On `exited`: the exit code, null when a signal ended it. */
+  exitCode?: number | null;
+  /** On `exited`: the signal that ended it, if one did. */
+  signal?: string | null;
+  /** On `exited`: true when the harness had asked it to stop; false when it exited by itself. */
+  stopped?: boolean;
+}
+
 /** End-of-run read of one key, by the observer, after the faults are healed. */
 export interface FinalReadRecord extends RecordBase {
   type: 'observation';
@@ -163,6 +190,7 @@ export type HistoryRecord =
   | CompletionRecord
   | WatchEventRecord
   | StatusRecord
+  | ProcessEventRecord
   | FinalReadRecord
   | ReplicaStateRecord;
 
