@@ -19,7 +19,7 @@ import type {
   StartedSupercluster,
   StoppedSupercluster,
 } from '../supercluster.ts';
-import { SERVER_PORTS } from './container-layout.ts';
+import { IN_CONTAINER, SERVER_PORTS } from './container-layout.ts';
 import { ContainerNetwork } from './container-network.ts';
 import { dockerEngine, ensureImage, removeRunResources, runLabels } from './docker-engine.ts';
 import { containerImages } from './images.ts';
@@ -35,13 +35,6 @@ export interface ContainerBackendOptions {
   /** Image names; default from containerImages() (environment, else the official images). */
   images?: { nats?: string; toxiproxy?: string };
 }
-
-/** Where a server's files sit inside its container: the ADR's secret store is a mount. */
-const IN_CONTAINER = {
-  config: '/etc/nats/server.conf',
-  accounts: '/etc/nats/secrets/accounts.conf',
-  store: '/data',
-};
 
 /** A server container; its published ports can change when it restarts, so they are read anew. */
 class ContainerServer implements RunningServer {
@@ -184,7 +177,7 @@ class ContainerSupercluster implements StartedSupercluster {
         server: plan,
         addresses: network.addresses(plan),
         storeDir: IN_CONTAINER.store,
-        accountsInclude: 'secrets/accounts.conf',
+        accountsInclude: IN_CONTAINER.accountsInclude,
       }),
     );
 

@@ -15,6 +15,14 @@ import type { ServerAddresses } from '../../topology/render-config.ts';
 
 /** NATS's usual ports inside every server container. */
 export const SERVER_PORTS = { client: 4222, cluster: 6222, gateway: 7222, monitor: 8222 };
+/** Where a server's files sit inside its container: the ADR's secret store is a mount. */
+export const IN_CONTAINER = {
+  config: '/etc/nats/server.conf',
+  accounts: '/etc/nats/secrets/accounts.conf',
+  /** The accounts file as the config includes it: relative to the config's folder. */
+  accountsInclude: 'secrets/accounts.conf',
+  store: '/data',
+};
 /** Toxiproxy's API port inside the proxy container. */
 export const TOXIPROXY_API_PORT = 8474;
 /** Client proxies listen on fixed ports so they can be published to the host up front. */
