@@ -8,6 +8,7 @@ import {
 import { HarnessError } from '../errors.ts';
 import { checkCommand } from './check-command.ts';
 import { downCommand } from './down-command.ts';
+import { renderCommand } from './render-command.ts';
 import { runCommand } from './run-command.ts';
 import { runToxiproxyCommand } from '../faults/toxiproxy/index.ts';
 import { UsageError } from '../errors.ts';
@@ -61,6 +62,19 @@ export function buildProgram(): Command {
     .option('--all', 'those of every run, also running ones')
     .action(async (flags: { run?: string; all?: boolean }) => {
       process.exitCode = await downCommand(flags);
+    });
+
+  program
+    .command('render')
+    .description("write a deployment's configs, secrets and docker-compose project into a folder")
+    .option(
+      '--deployment <name|path>',
+      'a shipped deployment or a directory with deployment.json',
+      'harmony',
+    )
+    .option('--out <dir>', 'the folder to write into')
+    .action(async (flags: { deployment: string; out?: string }) => {
+      process.exitCode = await renderCommand(flags);
     });
 
   program
