@@ -11,6 +11,12 @@ import {
   CREDENTIAL_CONTINUITY,
   type CredentialContinuityOptions,
 } from './credential-continuity.ts';
+import {
+  checkExpectedOutcomes,
+  EXPECTED_OUTCOMES,
+  expectationSchema,
+  type ExpectedOutcomesOptions,
+} from './expected-outcomes.ts';
 import { checkKvConsistency, KV_CONSISTENCY, type KvConsistencyOptions } from './kv-consistency.ts';
 import { checkReplicaAgreement, REPLICA_AGREEMENT } from './replica-agreement.ts';
 
@@ -30,6 +36,13 @@ export {
 export { checkKvConsistency, KV_CONSISTENCY, type KvConsistencyOptions } from './kv-consistency.ts';
 export { checkReplicaAgreement, REPLICA_AGREEMENT } from './replica-agreement.ts';
 export {
+  checkExpectedOutcomes,
+  EXPECTED_OUTCOMES,
+  type ErrorMatch,
+  type Expectation,
+  type ExpectedOutcomesOptions,
+} from './expected-outcomes.ts';
+export {
   formatHistory,
   parseHistory,
   readHistory,
@@ -46,7 +59,8 @@ export { combineVerdicts } from './verdict.ts';
 /** Options of all checkers in one object; each checker reads only its own. */
 export type CheckerOptions = CredentialContinuityOptions &
   KvConsistencyOptions &
-  AvailabilityOptions;
+  AvailabilityOptions &
+  ExpectedOutcomesOptions;
 
 /** A checker: judges a history, never changes it, never throws on a valid one. */
 export type Checker = (history: History, options?: CheckerOptions) => CheckResult;
@@ -58,6 +72,7 @@ export const CHECKERS = {
   [KV_CONSISTENCY]: checkKvConsistency,
   [REPLICA_AGREEMENT]: checkReplicaAgreement,
   [AVAILABILITY]: checkAvailability,
+  [EXPECTED_OUTCOMES]: checkExpectedOutcomes,
 } as const satisfies Record<string, Checker>;
 
 export type CheckerName = keyof typeof CHECKERS;
@@ -86,6 +101,7 @@ const optionsSchema = z.strictObject({
   allowStaleReads: z.boolean().optional(),
   maxUnavailableMs: z.number().nonnegative().optional(),
   recoveryFrom: z.enum(['effective', 'start']).optional(),
+  expectations: z.array(expectationSchema).optional(),
 }) satisfies z.ZodType<CheckerOptions>;
 
 /**

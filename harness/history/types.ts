@@ -9,7 +9,15 @@ export const HISTORY_FORMAT_VERSION = 1;
 
 /** Operations that are invoked and completed. */
 export type OperationName =
-  'put' | 'create' | 'update' | 'delete' | 'get' | 'connect' | 'open-bucket' | 'watch' | 'probe'
+  | 'put'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'get'
+  | 'connect'
+  | 'open-bucket'
+  | 'watch'
+  | 'probe'
   | AttemptName;
 
 /**
