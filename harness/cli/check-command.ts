@@ -13,6 +13,7 @@ import {
 import type { History, MetaRecord, Verdict } from '../history/types.ts';
 import { buildResults, exitCodeFor, writeResults } from '../report/results-file.ts';
 import { formatVerdictTable } from '../report/verdict-table.ts';
+import { writeRunReports } from '../report/write-reports.ts';
 import type { Scenario, ScenarioResult } from '../scenario/scenario.ts';
 import { findScenario } from '../../scenarios/index.ts';
 import { planChecks } from './check-plan.ts';
@@ -78,7 +79,8 @@ export async function checkCommand(runDir: string, io: CheckIo = {}): Promise<nu
 
   const summary = buildResults(runSummary(run, metas, results), results);
   const file = await writeResults(run.dir, summary, CHECK_RESULTS_FILE);
-  out(`\n${formatVerdictTable(summary)}\n\nresults: ${file}\n`);
+  const reports = await writeRunReports(run.dir, summary);
+  out(`\n${formatVerdictTable(summary)}\n\nresults: ${file}\nreports: ${reports.join(', ')}\n`);
   return exitCodeFor(summary.verdict);
 }
 

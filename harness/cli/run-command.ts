@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { BACKENDS, type BackendName } from '../backends/start-backend.ts';
 import { buildResults, exitCodeFor, writeResults } from '../report/results-file.ts';
 import { formatVerdictTable } from '../report/verdict-table.ts';
+import { writeRunReports } from '../report/write-reports.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import type { ScenarioResult } from '../scenario/scenario.ts';
 import { loadDeployment } from '../topology/load-deployment.ts';
@@ -82,7 +83,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     results,
   );
   const file = await writeResults(outDir, summary);
+  const reports = await writeRunReports(outDir, summary);
   process.stdout.write(`\n${formatVerdictTable(summary)}\n\nresults: ${file}\n`);
+  process.stdout.write(`reports: ${reports.join(', ')}\n`);
   return exitCodeFor(summary.verdict);
 }
 

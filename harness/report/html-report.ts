@@ -1,0 +1,209 @@
+/**
+ * `report.html`: one self-contained page for people, readable offline and as a CI artifact. No
+ * script, no stylesheet or font from anywhere: styles are inline and the charts are SVG drawn
+ * by timeline-svg.ts. It shows, per scenario, the verdicts, a timeline of faults, latency,
+ * reads and writes per site and authorization events, and the records behind every check that
+ * did not pass.
+ */
+import type { History, HistoryRecord, Verdict } from '../history/types.ts';
+import { describeEvidence } from './junit-report.ts';
+import { attribute, formatFigure, text } from './markup.ts';
+import type { RunResults } from './results-file.ts';
+import type { ScenarioHistories } from './scenario-histories.ts';
+import {
+  authorizationPanel,
+  describeFault,
+  faultPanel,
+  latencyPanel,
+  sitePanel,
+  timeScale,
+} from './timeline-svg.ts';
+
+/** The file name `run` and `check` write the HTML report to, in the run directory. */
+export const HTML_FILE = 'report.html';
+
+/** Records shown per piece of evidence; the rest are named by index. */
+const SHOWN_RECORDS = 20;
+
+type ScenarioResults = RunResults['scenarios'][number];
+type CheckResults = ScenarioResults['checks'][number];
+
+const STYLE = `
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:1000px}
+h1{font-size:1.4em}h2{font-size:1.2em;margin-top:2em;border-top:1px solid #ccc;padding-top:1em}
+h3{font-size:1em;margin-bottom:.3em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+.verdict-pass{color:#1b5e20;font-weight:bold}.verdict-fail{color:#b71c1c;font-weight:bold}.verdict-unknown{color:#e65100;font-weight:bold}
+.legend span{margin-right:1em}.swatch{display:inline-block;width:10px;height:10px;margin-right:3px}
+svg.panel{display:block;margin:.2em 0 1em}
+svg text{font:11px system-ui,sans-serif;fill:#333}svg .tick{fill:#666}
+.ok{fill:#2e7d32}.fail{fill:#c62828}.info{fill:#f9a825}
+.fault-shade{fill:#7e57c2;opacity:.08}.fault-pending{fill:#b39ddb}.fault-effective{fill:#5e35b1}
+.fault-healing{fill:#d1c4e9}.verified{stroke:#000;stroke-width:2}
+.unavailable{fill:#c62828;opacity:.25}.grid{stroke:#eee}.axis{stroke:#999}
+.denied{fill:#c62828}.closed{stroke:#000;stroke-width:2}.reconnect{stroke:#888;stroke-width:2}
+.records td{font-family:ui-monospace,monospace;font-size:12px}.evidence{margin:.8em 0}
+`;
+
+/** Renders the run as one HTML page. `stored` supplies the histories the timelines need. */
+export function renderHtmlReport(results: RunResults, stored: ScenarioHistories): string {
+  const title = `nats-chaos: ${results.deployment} on ${results.backend}`;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    // Nothing may load from anywhere: the report must work offline, also as a saved artifact.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${text(title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${text(title)}: ${verdictMark(results.verdict)}</h1>`,
+    `<p>Started ${text(results.startedAt)}, ${Math.round(results.durationMs / 1000)} s; replay with ` +
+      `<code>--seed ${text(results.seed)}</code>.</p>`,
+    verdictTable(results),
+    ...results.scenarios.map((s) => scenarioSection(s, stored)),
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+function verdictTable(results: RunResults): string {
+  const rows = results.scenarios.flatMap((s) => [
+    `<tr><td><a href="#${anchor(s.name)}">${text(s.name)}</a></td><td>(scenario)</td>` +
+      `<td>${verdictMark(s.verdict)}</td><td>${text(s.reason ?? '')}</td></tr>`,
+    ...s.checks.map(
+      (c) =>
+        `<tr><td></td><td>${text(c.name)}</td><td>${verdictMark(c.verdict)}</td>` +
+        `<td>${text(c.summary)}</td></tr>`,
+    ),
+  ]);
+  return (
+    '<table class="verdicts"><tr><th>scenario</th><th>check</th><th>verdict</th><th>summary</th></tr>' +
+    rows.join('') +
+    '</table>'
+  );
+}
+
+function scenarioSection(scenario: ScenarioResults, stored: ScenarioHistories): string {
+  const history = stored.histories.get(scenario.name);
+  const figures = Object.entries(scenario.figures)
+    .map(([name, value]) => `${text(name)} ${formatFigure(value)}`)
+    .join(', ');
+  return [
+    `<section class="scenario" id="${anchor(scenario.name)}" data-scenario="${attribute(scenario.name)}">`,
+    `<h2>${text(scenario.name)}: ${verdictMark(scenario.verdict)}</h2>`,
+    scenario.reason ? `<p>Could not decide: ${text(scenario.reason)}</p>` : '',
+    figures ? `<p>Figures: ${figures}</p>` : '',
+    ...scenario.notes.map((note) => `<p class="note">${text(note)}</p>`),
+    history === undefined
+      ? `<p class="missing">No timeline: ${text(stored.missing.get(scenario.name) ?? 'no history')}</p>`
+      : timeline(history),
+    ...scenario.checks
+      .filter((c) => c.verdict !== 'pass')
+      .map((c) => checkSection(scenario.name, c, history)),
+    '</section>',
+  ].join('\n');
+}
+
+function timeline(history: History): string {
+  const scale = timeScale(history);
+  const legend = (entries: [string, string][]) =>
+    `<p class="legend">${entries
+      .map(
+        ([cls, label]) =>
+          `<span><span class="swatch" style="background:${cls}"></span>${label}</span>`,
+      )
+      .join('')}</p>`;
+  return [
+    '<h3>Faults</h3>',
+    legend([
+      ['#b39ddb', 'injected, not yet verified'],
+      ['#5e35b1', 'in effect (black mark: verified)'],
+      ['#d1c4e9', 'healing'],
+    ]),
+    faultPanel(history, scale),
+    '<h3>Operation latency</h3>',
+    legend([
+      ['#2e7d32', 'ok'],
+      ['#c62828', 'fail'],
+      ['#f9a825', 'info (may or may not have happened)'],
+    ]),
+    latencyPanel(history, scale),
+    '<h3>Reads and writes per site</h3>',
+    legend([
+      ['#2e7d32', 'ok'],
+      ['#c62828', 'fail'],
+      ['#f9a825', 'info'],
+      ['rgba(198,40,40,.25)', 'unavailable window'],
+    ]),
+    sitePanel(history, scale),
+    '<h3>Authorization events</h3>',
+    legend([
+      ['#c62828', 'authorization or permission error'],
+      ['#000', 'connection closed for good'],
+      ['#888', 'reconnect'],
+    ]),
+    authorizationPanel(history, scale),
+  ].join('\n');
+}
+
+function checkSection(scenario: string, check: CheckResults, history: History | undefined) {
+  const heading = check.verdict === 'fail' ? 'failed' : 'undecided';
+  const items = check.evidence.map((evidence) => evidenceItem(evidence, history));
+  return [
+    `<div class="check" data-check="${attribute(check.name)}" data-verdict="${check.verdict}">`,
+    `<h3>${text(check.name)} ${heading}: ${text(check.summary)}</h3>`,
+    items.length > 0 ? items.join('\n') : '<p>No evidence recorded.</p>',
+    '</div>',
+  ].join('\n');
+}
+
+function evidenceItem(evidence: unknown, history: History | undefined): string {
+  const { records, faults } = (evidence ?? {}) as { records?: unknown; faults?: unknown };
+  const indexes = Array.isArray(records) ? records.filter((r) => typeof r === 'number') : [];
+  const faultIndexes = Array.isArray(faults) ? faults.filter((f) => typeof f === 'number') : [];
+  const shown = indexes.slice(0, SHOWN_RECORDS);
+  const rest = indexes.slice(SHOWN_RECORDS);
+
+  const rows = shown.map((index) => recordRow(index, history?.records[index]));
+  const faultList = faultIndexes.flatMap((index) => {
+    const fault = history?.faults[index];
+    return fault ? [`fault #${index} ${describeFault(fault)}`] : [`fault #${index}`];
+  });
+  return [
+    `<div class="evidence" data-records="${indexes.join(' ')}">`,
+    `<p>${text(describeEvidence(evidence).slice(2))}</p>`,
+    faultList.length > 0 ? `<p>Faults: ${text(faultList.join(', '))}</p>` : '',
+    rows.length > 0
+      ? '<table class="records"><tr><th>record</th><th>time ms</th><th>process</th><th>type</th>' +
+        `<th>op</th><th>key</th><th>value</th><th>revision</th><th>site</th><th>error</th></tr>${rows.join('')}</table>`
+      : '',
+    rest.length > 0 ? `<p>and ${rest.length} more records: ${rest.join(', ')}</p>` : '',
+    '</div>',
+  ].join('');
+}
+
+function recordRow(index: number, record: HistoryRecord | undefined): string {
+  if (record === undefined) {
+    return `<tr class="record" data-record="${index}"><td>${index}</td><td colspan="9">not in the history</td></tr>`;
+  }
+  const field = (name: string) => {
+    const value = (record as unknown as Record<string, unknown>)[name];
+    return value === undefined ? '' : text(value === null ? 'null' : value);
+  };
+  const error =
+    'error' in record && record.error ? `${record.error.class}: ${record.error.message}` : '';
+  const op = 'op' in record ? record.op : '';
+  const detail = 'status' in record ? `${op} ${record.status}` : op;
+  return (
+    `<tr class="record" data-record="${index}"><td>${index}</td><td>${Math.round(record.time)}</td>` +
+    `<td>${text(record.process)}</td><td>${text(record.type)}</td><td>${text(detail)}</td>` +
+    `<td>${field('key')}</td><td>${field('value')}</td><td>${field('revision')}</td>` +
+    `<td>${field('site')}</td><td>${text(error)}</td></tr>`
+  );
+}
+
+function verdictMark(verdict: Verdict): string {
+  return `<span class="verdict-${verdict}">${verdict.toUpperCase()}</span>`;
+}
+
+function anchor(name: string): string {
+  return `scenario-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
