@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkAgentSpec, type AgentSpec } from '../agent/agent-contract.ts';
 import { Observer } from '../agent/observer.ts';
 import { startBackend, type BackendName } from '../backends/start-backend.ts';
 import { combineVerdicts, runCheckers } from '../checks/index.ts';
@@ -26,6 +27,8 @@ export interface RunScenarioOptions {
   toxiproxyUrl?: string;
   /** Images for the container backend; unset ones come from the environment or defaults. */
   images?: { nats?: string; toxiproxy?: string };
+  /** The user's own agent, run in place of the reference agent (see agent-contract.ts). */
+  agent?: AgentSpec;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function runScenario(
   const backend = options.backend ?? 'process';
   const progress = (line: string) => options.onProgress?.(`[${scenario.name}] ${line}`);
   const runDir = join(options.outDir, scenario.name);
+  if (options.agent) await checkAgentSpec(options.agent);
   await mkdir(runDir, { recursive: true });
 
   const runId = newRunId();
@@ -81,6 +85,7 @@ export async function runScenario(
       observer,
       new SeededRandom(options.seed),
       progress,
+      options.agent ? { spec: options.agent, runDir } : undefined,
     );
     try {
       await scenario.run(ctx);
@@ -93,7 +98,7 @@ export async function runScenario(
     }
 
     progress('observing the end state');
-    await observer.finalRead(ctx.keys);
+    await observer.finalRead(ctx.finalReadKeys());
     await observer.recordReplicas();
     await observer.probeAgentCredentials();
   } finally {

@@ -1,5 +1,6 @@
 import type { StartedSupercluster } from '../backends/supercluster.ts';
 import { ReferenceAgent, type AgentProgress } from '../agent/reference-agent.ts';
+import { ExternalAgents, type ExternalAgentSetup } from '../agent/external-agents.ts';
 import type { Observer } from '../agent/observer.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { NetworkFaults } from '../faults/network-faults.ts';
@@ -23,17 +24,30 @@ export interface AgentOverrides {
 }
 
 /**
+ * What a scenario sees of an agent, whichever runs: the reference agent, or the user's own
+ * (`--agent-cmd`), judged from outside.
+ */
+export interface ScenarioAgent {
+  readonly id: string;
+  readonly progress: AgentProgress;
+  /** The site the agent is connected to now, if any. */
+  site(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
  * What a scenario works with: the started supercluster, the history recorder, the observer,
  * server faults, and agents it starts (stopped by the runner whatever happens).
  */
 export class ScenarioContext {
-  readonly agents: ReferenceAgent[] = [];
+  readonly agents: ScenarioAgent[] = [];
   readonly faults: ServerFaults;
   /** Figures the scenario measures, reported beside the checks. */
   readonly figures: Record<string, number> = {};
   readonly notes: string[] = [];
   keys = DEFAULT_KEYS;
   private networkFaults?: NetworkFaults;
+  private readonly external?: ExternalAgents;
 
   constructor(
     readonly cluster: StartedSupercluster,
@@ -41,8 +55,11 @@ export class ScenarioContext {
     readonly observer: Observer,
     readonly random: SeededRandom,
     readonly progress: (line: string) => void,
+    /** When set, `startAgent` runs the user's agent in place of the reference agent. */
+    externalAgent?: ExternalAgentSetup,
   ) {
     this.faults = new ServerFaults(cluster, recorder);
+    if (externalAgent) this.external = new ExternalAgents(externalAgent, cluster, recorder);
   }
 
   /** Faults on links (partitions, degradations); throws MeshMissingError without the mesh. */
@@ -73,9 +90,19 @@ export class ScenarioContext {
     await delay(ms);
   }
 
-  /** Starts a reference agent as the deployment's agent user. */
-  async startAgent(id: string, overrides: AgentOverrides = {}): Promise<ReferenceAgent> {
+  /**
+   * Starts an agent as the deployment's agent user: the reference agent, or the user's own when
+   * the run has one. The user's agent gets the site order and the keys; `watch`, `paceMs` and
+   * `writeRatio` are the reference agent's settings and do not reach it.
+   */
+  async startAgent(id: string, overrides: AgentOverrides = {}): Promise<ScenarioAgent> {
     const { deployment } = this.cluster;
+    if (this.external) {
+      const preferred = overrides.preferredSite ?? deployment.client.preferredSite;
+      const agent = await this.external.start(id, preferred, overrides.keys ?? this.keys);
+      this.agents.push(agent);
+      return agent;
+    }
     const agent = new ReferenceAgent({
       id,
       client: {
@@ -106,7 +133,7 @@ export class ScenarioContext {
    * why, and the checkers judge it.
    */
   async waitForAgent(
-    agent: ReferenceAgent,
+    agent: ScenarioAgent,
     what: string,
     predicate: (p: AgentProgress) => boolean,
     timeoutMs = 30_000,
@@ -128,8 +155,15 @@ export class ScenarioContext {
     }
   }
 
-  /** Stops every agent; safe to call twice. */
+  /** Stops every agent (and the observer's watch of external ones); safe to call twice. */
   async stopAgents(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
+    await this.external?.stop();
+    this.notes.push(...(this.external?.notes() ?? []));
+  }
+
+  /** The keys the end-of-run read covers: the workload's, and any an external agent wrote. */
+  finalReadKeys(): string[] {
+    return [...new Set([...this.keys, ...(this.external?.watchedKeys() ?? [])])];
   }
 }
