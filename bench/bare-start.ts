@@ -28,6 +28,28 @@ export async function bareStart(
   const children: ChildProcess[] = servers.map((s) =>
     spawn(binary, ['-c', join(dir, 'config', `${s.name}.conf`)], { stdio: 'ignore' }),
   );
+  await pollBareReadiness(servers, started);
+  const readyMs = performance.now() - started;
+  return {
+    readyMs,
+    stop: async () => {
+      await Promise.all(
+        children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGKILL')))),
+      );
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Polls, with plain fetch and nothing of the harness, until every server has an outbound
+ * gateway to every other site, the inbound gateways add up, and all agree on one meta leader:
+ * the readiness the harness waits for. Gives up 60 s after `started`.
+ */
+export async function pollBareReadiness(
+  servers: { monitorUrl: string; site: string }[],
+  started: number,
+): Promise<void> {
   const sites = new Set(servers.map((s) => s.site)).size;
   const get = (url: string) =>
     fetch(url, { signal: AbortSignal.timeout(1000) })
@@ -50,18 +72,8 @@ export async function bareStart(
       const leaders = js.map(
         (j) => (j?.['meta_cluster'] as { leader?: string } | undefined)?.leader ?? '',
       );
-      if (leaders[0] && leaders.every((l) => l === leaders[0])) break;
+      if (leaders[0] && leaders.every((l) => l === leaders[0])) return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const readyMs = performance.now() - started;
-  return {
-    readyMs,
-    stop: async () => {
-      await Promise.all(
-        children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGKILL')))),
-      );
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }

@@ -3,6 +3,7 @@ import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveNatsServerBinary } from '../harness/backends/process/nats-binary.ts';
 import { formatResult, type BenchResult } from './bench-result.ts';
+import { benchContainerStartup } from './container-startup.ts';
 import { benchKvRecording } from './kv-recording.ts';
 import { benchLatencyAccuracy } from './latency-accuracy.ts';
 import { benchPartitionVerify } from './partition-verify.ts';
@@ -25,6 +26,7 @@ const benches: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['latency-accuracy', () => benchLatencyAccuracy(rounds)],
   ['partition-verify', () => benchPartitionVerify(rounds)],
   ['kv-recording', () => benchKvRecording(rounds)],
+  ['container-startup', () => benchContainerStartup(rounds)],
 ];
 
 for (const [name, bench] of benches) {
