@@ -59,6 +59,25 @@ export async function writeContract(contract: AgentContract, dir: string): Promi
 }
 
 /**
+ * The agent the command line asks for: `--agent-cmd` or `--agent-image`, not both; undefined
+ * when neither is given (the reference agent runs). Throws `UsageError` naming the flag.
+ */
+export function agentSpecFromFlags(flags: {
+  agentCmd?: string;
+  agentImage?: string;
+}): AgentSpec | undefined {
+  const { agentCmd, agentImage } = flags;
+  if (agentCmd !== undefined && agentImage !== undefined) {
+    throw new UsageError('--agent-cmd', 'give --agent-cmd or --agent-image, not both');
+  }
+  if (agentImage !== undefined) {
+    if (agentImage.trim() === '') throw new UsageError('--agent-image', 'is empty: name an image');
+    return { kind: 'image', image: agentImage };
+  }
+  return agentCmd === undefined ? undefined : { kind: 'command', command: agentCmd };
+}
+
+/**
  * Checks an agent spec before anything starts. Throws `UsageError` for an empty command,
  * `AgentCommandNotFoundError` when the command's program cannot be run, and
  * `AgentImageNotSupportedError` for an image.

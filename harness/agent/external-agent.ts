@@ -194,7 +194,9 @@ export class ExternalAgent {
   private async locate() {
     const agent = userWithRole(this.options.cluster.credentials, 'agent');
     const site = await findAgentSite(this.options.cluster, this.id, agent.publicKey);
-    if (!this.#progress.closed && this.locating) this.seenSite = site;
+    if (this.#progress.closed || !this.locating || site === this.seenSite) return;
+    log('%s: the servers see it connected on %s', this.id, site ?? 'no site');
+    this.seenSite = site;
   }
 
   /** Progress from the agent's own report, or from the bucket while it reports nothing. */

@@ -43,6 +43,11 @@ export function buildProgram(): Command {
       '--toxiproxy-url <url>',
       'a real Toxiproxy API for the proxy mesh (default: TOXIPROXY_URL, else the built-in server)',
     )
+    .option(
+      '--agent-cmd <command>',
+      'your agent as a shell command, run in place of the reference agent (see the README)',
+    )
+    .option('--agent-image <image>', 'your own agent as an image (not built yet: use --agent-cmd)')
     .action(async (flags) => {
       process.exitCode = await runCommand(flags);
     });

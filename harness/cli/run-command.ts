@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { agentSpecFromFlags, checkAgentSpec } from '../agent/agent-contract.ts';
 import { UsageError } from '../errors.ts';
 import { BACKENDS, type BackendName } from '../backends/start-backend.ts';
 import { buildResults, exitCodeFor, writeResults } from '../report/results-file.ts';
@@ -20,6 +21,8 @@ export interface RunFlags {
   toxiproxyUrl?: string;
   natsImage?: string;
   toxiproxyImage?: string;
+  agentCmd?: string;
+  agentImage?: string;
 }
 
 /** `nats-chaos run`: runs scenarios, writes results.json, prints the verdict table. */
@@ -45,6 +48,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     }
     return found;
   });
+  const agent = agentSpecFromFlags(flags);
+  if (agent) await checkAgentSpec(agent);
   const deployment = await loadDeployment(flags.deployment);
   const startedAt = new Date();
   const outDir = resolve(flags.out ?? `runs/${startedAt.toISOString().replace(/[:.]/g, '-')}`);
@@ -55,6 +60,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     `nats-chaos: deployment ${deployment.deployment.name}, backend ${flags.backend}, seed ${seed}`,
   );
   say(`nats-chaos: replay with --seed ${seed}; run directory ${outDir}`);
+  if (agent) say('nats-chaos: your agent (--agent-cmd) runs in place of the reference agent');
 
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
@@ -68,6 +74,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         onProgress: say,
         toxiproxyUrl,
         images: { nats: flags.natsImage, toxiproxy: flags.toxiproxyImage },
+        agent,
       }),
     );
   }
