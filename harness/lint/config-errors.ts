@@ -1,4 +1,5 @@
 import { HarnessError } from '../errors.ts';
+import { redactSecrets } from '../history/redact.ts';
 import type { SourcePosition } from './config-tree.ts';
 
 /**
@@ -11,13 +12,15 @@ export class ConfigParseError extends HarnessError {
   readonly line: number;
   readonly column: number;
 
-  constructor(
-    at: SourcePosition,
-    /** What was wrong and what was expected instead. */
-    readonly problem: string,
-  ) {
-    super(`${at.file}:${at.line}:${at.column}: ${problem}`);
+  /** What was wrong and what was expected instead (redacted, like the message). */
+  readonly problem: string;
+
+  constructor(at: SourcePosition, problem: string) {
+    // The text quoted in a problem may be a seed or a password written where it should not be.
+    const redacted = redactSecrets(problem);
+    super(`${at.file}:${at.line}:${at.column}: ${redacted}`);
     this.name = 'ConfigParseError';
+    this.problem = redacted;
     this.file = at.file;
     this.line = at.line;
     this.column = at.column;

@@ -9,13 +9,21 @@ export type Mode = 'top' | 'map';
  * include instead.
  */
 export function readKey(cur: ConfigCursor, mode: Mode): { key: string; include: boolean } {
-  const start = cur.mark();
   const ch = cur.peek();
   if (ch === '=' || ch === ':' || (mode === 'map' && ch === ']')) {
     cur.fail(`expected a key, found ${describe(ch)}`);
   }
   if (ch === '"' || ch === "'") {
     return { key: readQuoted(cur, 'quoted key'), include: false };
+  }
+  let start = cur.mark();
+  if (mode === 'map' && ch === '/') {
+    // Inside a map nats-server drops a lone '/' before a key and takes the next character,
+    // whatever it is (even a blank), as the key's first.
+    cur.next();
+    if (cur.peek() === END) cur.fail("expected a key after '/', found the end of the file");
+    start = cur.mark();
+    cur.next();
   }
   while (!isSpace(cur.peek()) && cur.peek() !== '=' && cur.peek() !== ':') {
     if (cur.peek() === END) {

@@ -242,8 +242,8 @@ class ConfigParser {
   private include(target: MapValue, at: SourcePosition): void {
     const path = readIncludePath(this.cur);
     // Like nats-server (Go's filepath.Join), even an absolute path is taken as relative to
-    // the including file's directory.
-    const resolved = join(dirname(this.file), path);
+    // the including file's directory; Go's Join also drops trailing slashes.
+    const resolved = join(dirname(this.file), path).replace(/(?<=.)\/+$/, '');
     const chain = this.context.includeChain;
     if (chain.includes(resolved)) {
       this.cur.fail(`include cycle: ${[...chain, resolved].join(' -> ')}`, at);
@@ -275,7 +275,7 @@ class ConfigParser {
       const found = this.scopes[i]?.get(name);
       if (found) return { ...found.value, position, variable: name };
     }
-    const fromEnv = this.context.env[name];
+    const fromEnv = Object.hasOwn(this.context.env, name) ? this.context.env[name] : undefined;
     if (fromEnv !== undefined) return { ...this.parseEnvValue(name, fromEnv), position };
 
     const hint = /[.>*]/.test(name)

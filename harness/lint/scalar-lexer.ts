@@ -177,7 +177,8 @@ function readRaw(cur: ConfigCursor, start: Mark, prefix: string, escaped: boolea
     const ch = cur.peek();
     if (endsRaw(ch)) break;
     cur.next();
-    if (ch === "'") break;
+    // A quote ends the text as a plain string: never a boolean or a `$NAME` reference.
+    if (ch === "'") return { kind: 'string', value, position: cur.positionOf(start) };
     if (ch === '\\') {
       value += readEscape(cur);
       hasEscapes = true;
@@ -187,7 +188,8 @@ function readRaw(cur: ConfigCursor, start: Mark, prefix: string, escaped: boolea
   }
   const position = cur.positionOf(start);
   if (hasEscapes) return { kind: 'string', value, position };
-  const bool = BOOLEANS[value.toLowerCase()];
+  const word = value.toLowerCase();
+  const bool = Object.hasOwn(BOOLEANS, word) ? BOOLEANS[word] : undefined;
   if (bool !== undefined) return { kind: 'boolean', value: bool, position };
   if (value.startsWith('$')) return { kind: 'variable', name: value.slice(1), position };
   return { kind: 'string', value, position };
