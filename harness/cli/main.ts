@@ -7,6 +7,7 @@ import {
 } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
 import { checkCommand } from './check-command.ts';
+import { gateCommand } from './gate-command.ts';
 import { downCommand } from './down-command.ts';
 import { renderCommand } from './render-command.ts';
 import { runCommand } from './run-command.ts';
@@ -58,6 +59,16 @@ export function buildProgram(): Command {
     .argument('<run-dir>', 'a run directory written by run, or one scenario folder of it')
     .action(async (runDir: string) => {
       process.exitCode = await checkCommand(runDir);
+    });
+
+  program
+    .command('gate')
+    .description('judge a stored run by a release policy: exit 0 pass, 1 fail, 2 unknown')
+    .argument('<run-dir>', 'a run directory written by run')
+    .requiredOption('--policy <file>', 'the policy (JSON), such as policies/harmony-release.json')
+    .option('--baseline <results.json>', "a baseline run's results.json (or its directory)")
+    .action(async (runDir: string, flags: { policy: string; baseline?: string }) => {
+      process.exitCode = await gateCommand(runDir, flags);
     });
 
   program

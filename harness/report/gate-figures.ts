@@ -1,0 +1,247 @@
+/**
+ * The figures a release gate judges, measured from a run: from the check figures results.json
+ * recorded, and where a check did not run (or a figure is not a check's), from the stored
+ * histories, since checkers are pure functions of a history. A figure that cannot be measured
+ * has no value; one that may be an undercount (a scenario the harness could not finish, an
+ * undecided check, a history missing) is marked incomplete, so the gate never passes on it.
+ */
+import {
+  checkAcknowledgedWrites,
+  checkCredentialContinuity,
+  checkKvConsistency,
+  pairOperations,
+  unavailableWindows,
+} from '../checks/index.ts';
+import { MUTATIONS } from '../checks/operations.ts';
+import type { CheckResult, History, Verdict } from '../history/types.ts';
+import { percentile } from '../scenario/window-figures.ts';
+import { describeEvidence } from './junit-report.ts';
+import type { RunResults } from './results-file.ts';
+import type { ScenarioHistories } from './scenario-histories.ts';
+
+/** Evidence shown per check behind a figure; junit.xml and report.html have all of it. */
+const SHOWN_EVIDENCE = 5;
+
+/** One measured figure. */
+export interface Figure {
+  /** Absent when nothing in the run measures it. */
+  value?: number;
+  /** False when the value may be an undercount; `why` says what is missing. */
+  complete: boolean;
+  why: string[];
+  /** Lines pointing at the records behind the figure, as `scenario/check: evidence`. */
+  evidence: string[];
+}
+
+type ScenarioResults = RunResults['scenarios'][number];
+type RecordedCheck = Pick<CheckResult, 'name' | 'verdict' | 'summary' | 'figures'> & {
+  evidence: unknown[];
+};
+
+/** A check's result for a scenario: as recorded, else judged now from the history. */
+function checkOf(
+  scenario: ScenarioResults,
+  stored: ScenarioHistories,
+  name: string,
+  judge: (history: History) => CheckResult,
+  needs: readonly string[],
+): { check?: RecordedCheck; source: string } {
+  const recorded = scenario.checks.find((c) => c.name === name);
+  if (recorded && needs.every((f) => typeof recorded.figures[f] === 'number')) {
+    return { check: recorded, source: 'results.json' };
+  }
+  const history = stored.histories.get(scenario.name);
+  if (history === undefined) return { source: stored.missing.get(scenario.name) ?? 'no history' };
+  return { check: judge(history), source: 'history' };
+}
+
+/** Sums a check figure over every scenario; `undecided` says when a scenario's count may be low. */
+function summed(
+  results: RunResults,
+  stored: ScenarioHistories,
+  name: string,
+  judge: (history: History) => CheckResult,
+  figure: string,
+  undecided: (scenario: ScenarioResults, verdict: Verdict) => string | undefined,
+  counted = false,
+): Figure {
+  const out: Figure = { complete: true, why: [], evidence: [] };
+  for (const scenario of results.scenarios) {
+    const { check, source } = checkOf(scenario, stored, name, judge, [figure]);
+    if (check === undefined) {
+      out.complete = false;
+      out.why.push(`${scenario.name}: ${name} not recorded and ${source}`);
+      continue;
+    }
+    const value = check.figures[figure]!;
+    out.value = (out.value ?? 0) + value;
+    const doubt = undecided(scenario, check.verdict);
+    if (doubt !== undefined) {
+      out.complete = false;
+      out.why.push(`${scenario.name}: ${doubt}`);
+    }
+    if (value > 0)
+      out.evidence.push(...evidenceOf(scenario.name, check, counted ? value : undefined));
+  }
+  return out;
+}
+
+/**
+ * The first pieces of a check's evidence. `count`: the figure counts findings, which the
+ * checkers list before their notes, so only that many are about it.
+ */
+function evidenceOf(scenario: string, check: RecordedCheck, count?: number): string[] {
+  const about = Math.min(SHOWN_EVIDENCE, count ?? SHOWN_EVIDENCE);
+  const shown = check.evidence.slice(0, about).map((e) => describeEvidence(e).slice(2));
+  const more = (count ?? check.evidence.length) - shown.length;
+  const lines = shown.map((line) => `${scenario}/${check.name}: ${line}`);
+  return more > 0 ? [...lines, `${scenario}/${check.name}: ${more} more in junit.xml`] : lines;
+}
+
+const unfinished = (s: ScenarioResults) => (s.reason ? `could not decide: ${s.reason}` : undefined);
+
+/** Checks that failed, over the run; undecided ones leave the count incomplete. */
+export function failedChecks(results: RunResults): Figure {
+  const out: Figure = { value: 0, complete: true, why: [], evidence: [] };
+  for (const scenario of results.scenarios) {
+    const doubt = unfinished(scenario);
+    if (doubt) out.why.push(`${scenario.name}: ${doubt}`);
+    for (const check of scenario.checks) {
+      if (check.verdict === 'unknown') out.why.push(`${scenario.name}/${check.name}: unknown`);
+      if (check.verdict !== 'fail') continue;
+      out.value! += 1;
+      out.evidence.push(`${scenario.name}/${check.name}: ${check.summary}`);
+    }
+  }
+  out.complete = out.why.length === 0;
+  return out;
+}
+
+/** Acknowledged writes lost. An undecided acknowledged-writes check may hide more. */
+export function lostWrites(results: RunResults, stored: ScenarioHistories): Figure {
+  return summed(
+    results,
+    stored,
+    'acknowledged-writes',
+    checkAcknowledgedWrites,
+    'lost',
+    (s, v) =>
+      unfinished(s) ?? (v === 'unknown' ? 'acknowledged-writes could not decide' : undefined),
+    true,
+  );
+}
+
+/** Connections closed for good after authorization errors. */
+export function lockouts(results: RunResults, stored: ScenarioHistories): Figure {
+  return summed(
+    results,
+    stored,
+    'credential-continuity',
+    checkCredentialContinuity,
+    'lockouts',
+    unfinished,
+    true,
+  );
+}
+
+/** Stale reads over ok gets, pooled over every scenario (judged from histories where needed). */
+export function staleReadRate(results: RunResults, stored: ScenarioHistories): Figure {
+  // Stale reads are only counted here, never judged, so they must not fail the judging check.
+  const judge = (history: History) => checkKvConsistency(history, { allowStaleReads: true });
+  const stale = summed(results, stored, 'kv-consistency', judge, 'staleReads', unfinished);
+  const gets = summed(results, stored, 'kv-consistency', judge, 'okGets', unfinished);
+  const why = [...new Set([...stale.why, ...gets.why])];
+  if (!gets.value) return { complete: false, why: [...why, 'no ok get in the run'], evidence: [] };
+  const value = (stale.value ?? 0) / gets.value;
+  return { value, complete: stale.complete && gets.complete, why, evidence: stale.evidence };
+}
+
+/**
+ * The longest window in which a process could not read or write, per kind of fault whose
+ * lifetime overlaps it, over every scenario. A kind of fault the run did not inject has no
+ * value: the gate cannot tell how the deployment copes with it.
+ */
+export function unavailableByFaultKind(
+  results: RunResults,
+  stored: ScenarioHistories,
+): Map<string, Figure> {
+  const figures = new Map<string, Figure>();
+  const missing: string[] = [];
+  for (const scenario of results.scenarios) {
+    const history = stored.histories.get(scenario.name);
+    if (history === undefined) {
+      missing.push(`${scenario.name}: ${stored.missing.get(scenario.name) ?? 'no history'}`);
+      continue;
+    }
+    const doubt = unfinished(scenario);
+    for (const fault of history.faults) {
+      const figure = figures.get(fault.kind) ?? { value: 0, complete: true, why: [], evidence: [] };
+      if (doubt) figure.why.push(`${scenario.name}: ${doubt}`);
+      figures.set(fault.kind, figure);
+    }
+    for (const window of unavailableWindows(history)) {
+      const length = window.end - window.start;
+      for (const kind of new Set(window.faults.map((i) => history.faults[i]!.kind))) {
+        const figure = figures.get(kind)!;
+        if (length <= (figure.value ?? 0)) continue;
+        figure.value = length;
+        const faults = window.faults.join(', ');
+        figure.evidence = [
+          `${scenario.name}: ${window.kind}s of ${window.process} unavailable for ` +
+            `${Math.round(length)} ms (records ${window.records.join(', ')}; faults ${faults})`,
+        ];
+      }
+    }
+  }
+  for (const figure of figures.values()) {
+    figure.why.push(...missing);
+    figure.why = [...new Set(figure.why)];
+    figure.complete = figure.why.length === 0;
+  }
+  return figures;
+}
+
+/**
+ * Latency of ok reads and writes invoked while a latency fault was in effect (from verified to
+ * healed), pooled over every scenario, as the p50 and p99 by nearest rank.
+ */
+export function wanLatency(
+  results: RunResults,
+  stored: ScenarioHistories,
+): Record<'p50' | 'p99', Figure> {
+  const samples: number[] = [];
+  const why: string[] = [];
+  for (const scenario of results.scenarios) {
+    const history = stored.histories.get(scenario.name);
+    if (history === undefined) {
+      why.push(`${scenario.name}: ${stored.missing.get(scenario.name) ?? 'no history'}`);
+      continue;
+    }
+    const end = history.records.at(-1)?.time ?? 0;
+    const windows = history.faults
+      .filter((f) => f.kind === 'latency' && f.effective !== undefined)
+      .map((f) => [f.effective!, f.end ?? end] as const);
+    if (windows.length > 0 && scenario.reason)
+      why.push(`${scenario.name}: ${unfinished(scenario)}`);
+    for (const { invoke, completion, outcome } of pairOperations(history)) {
+      const readOrWrite = invoke.op === 'get' || MUTATIONS.has(invoke.op);
+      if (!readOrWrite || outcome !== 'ok' || completion === undefined) continue;
+      if (!windows.some(([from, to]) => invoke.time >= from && invoke.time < to)) continue;
+      samples.push(completion.time - invoke.time);
+    }
+  }
+  const figure = (p: number): Figure =>
+    samples.length === 0
+      ? {
+          complete: false,
+          why: [...why, 'no ok read or write under a latency fault'],
+          evidence: [],
+        }
+      : {
+          value: Math.round(percentile(samples, p)),
+          complete: why.length === 0,
+          why,
+          evidence: [`${samples.length} ok reads and writes under latency faults`],
+        };
+  return { p50: figure(50), p99: figure(99) };
+}
