@@ -130,6 +130,10 @@ describe('parseConfigText', () => {
     expect(at(parse("a: $NOPE'"), 'a')).toBe('$NOPE');
   });
 
+  it('drops a lone / before a key inside a block, as nats-server does', () => {
+    expect(at(parse('m {\n  /name: x\n  / b: y\n}'), 'm')).toEqual({ name: 'x', ' b': 'y' });
+  });
+
   it('keeps a bcrypt hash written without quotes as a string', () => {
     expect(at(parse('p: $2a$11$abcdefghijklmnopqrstuv'), 'p')).toBe(
       '$2a$11$abcdefghijklmnopqrstuv',
@@ -197,6 +201,11 @@ describe('parseConfigFile', () => {
       'etc/parts/deeper/users.conf',
       'js.conf',
     ]);
+  });
+
+  it('drops trailing slashes of an include path, as Go does', () => {
+    const dir = tree({ 'a.conf': 'include "b.conf//"\n', 'b.conf': 'x: 1\n' });
+    expect(at(parseConfigFile(join(dir, 'a.conf'), { env: {} }).root, 'x')).toBe(1);
   });
 
   it('places keys read from an included file at that file and line', () => {
