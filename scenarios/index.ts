@@ -1,7 +1,10 @@
+import type { Claim } from '../harness/claims/claim.ts';
 import type { Scenario } from '../harness/scenario/scenario.ts';
+import { ADR_019_CLAIMS } from './adr-019-claims.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { siteFailover } from './site-failover.ts';
+import { subjectPermissions } from './subject-permissions.ts';
 import { wanLatency } from './wan-latency.ts';
 
 /** Every scenario the CLI can run, by name, in the order the suite runs them. */
@@ -10,7 +13,12 @@ export const SCENARIOS: readonly Scenario[] = [
   partitionHomeSite,
   wanLatency,
   randomFaults,
+  // ADR 019: one scenario per claim (see CLAIMS).
+  subjectPermissions,
 ];
+
+/** The design record's claims the suite reads from the scenarios, in the ADR table's order. */
+export const CLAIMS: readonly Claim[] = ADR_019_CLAIMS;
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -10,7 +10,8 @@ import { runScenario } from '../scenario/run-scenario.ts';
 import type { ScenarioResult } from '../scenario/scenario.ts';
 import { loadDeployment } from '../topology/load-deployment.ts';
 import { newSeed } from '../seeded-random.ts';
-import { findScenario, SCENARIOS } from '../../scenarios/index.ts';
+import { CLAIMS, findScenario, SCENARIOS } from '../../scenarios/index.ts';
+import { judgeClaims } from '../claims/claim.ts';
 
 export interface RunFlags {
   backend: string;
@@ -88,6 +89,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       durationMs: Date.now() - startedAt.getTime(),
     },
     results,
+    judgeClaims(CLAIMS, results),
   );
   const file = await writeResults(outDir, summary);
   const reports = await writeRunReports(outDir, summary);

@@ -5,6 +5,7 @@ import { ResultsFileError } from '../errors.ts';
 import type { Verdict } from '../history/types.ts';
 import type { ScenarioResult } from '../scenario/scenario.ts';
 import { combineVerdicts } from '../checks/index.ts';
+import type { ClaimResult } from '../claims/claim.ts';
 
 /** `results.json`: what a run concluded, for CI and for release gates. */
 export interface RunResults {
@@ -37,6 +38,12 @@ export interface RunResults {
       figures: Record<string, number>;
     }[];
   }[];
+  /**
+   * The design record's claims read from the scenarios (holds, holds in part, fails, unknown),
+   * with the evidence behind each part. Absent when no claim's scenario ran, and in files
+   * written before claims were judged. Claims do not change `verdict` or the exit code.
+   */
+  claims?: ClaimResult[];
 }
 
 export function buildResults(
@@ -48,11 +55,13 @@ export function buildResults(
     durationMs: number;
   },
   scenarios: ScenarioResult[],
+  claims: ClaimResult[] = [],
 ): RunResults {
   return {
     version: 1,
     ...base,
     verdict: combineVerdicts(scenarios.map((s) => s.verdict)),
+    ...(claims.length > 0 ? { claims } : {}),
     scenarios: scenarios.map((s) => ({
       name: s.name,
       verdict: s.verdict,
@@ -87,6 +96,11 @@ export async function writeResults(
 
 const verdictSchema = z.enum(['pass', 'fail', 'unknown']);
 const figuresSchema = z.record(z.string(), z.number());
+const claimPartSchema = z.looseObject({
+  what: z.string(),
+  verdict: z.enum(['holds', 'fails', 'unknown']),
+  evidence: z.string(),
+});
 
 // Only what a reader relies on is checked; fields added later pass through untouched.
 const resultsSchema = z.looseObject({
@@ -118,6 +132,17 @@ const resultsSchema = z.looseObject({
       ),
     }),
   ),
+  claims: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        claim: z.string(),
+        verdict: z.enum(['holds', 'holds in part', 'fails', 'unknown']),
+        scenarios: z.array(z.string()),
+        parts: z.array(claimPartSchema),
+      }),
+    )
+    .optional(),
 }) satisfies z.ZodType<RunResults>;
 
 /**

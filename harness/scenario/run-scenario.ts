@@ -13,6 +13,7 @@ import type { LoadedDeployment } from '../topology/load-deployment.ts';
 import { newRunId } from '../backends/run-workspace.ts';
 import type { Scenario, ScenarioResult } from './scenario.ts';
 import { ScenarioContext } from './scenario-context.ts';
+import { deriveDeployment } from './derive-deployment.ts';
 
 const log = logger('scenario');
 
@@ -43,7 +44,7 @@ export async function runScenario(
   options: RunScenarioOptions,
 ): Promise<ScenarioResult> {
   const started = performance.now();
-  const { deployment } = options.deployment;
+  const deployment = deriveDeployment(scenario, options.deployment);
   const backend = options.backend ?? 'process';
   const progress = (line: string) => options.onProgress?.(`[${scenario.name}] ${line}`);
   const runDir = join(options.outDir, scenario.name);
@@ -124,7 +125,12 @@ export async function runScenario(
     checks,
     ...(scenario.checkOptions ? { checkOptions: scenario.checkOptions } : {}),
     figures: ctx?.figures ?? {},
-    notes: ctx?.notes ?? [],
+    notes: [
+      ...(scenario.derive
+        ? [`runs on ${deployment.name} derived: ${scenario.derive.describe}`]
+        : []),
+      ...(ctx?.notes ?? []),
+    ],
     runDir,
     durationMs: Math.round(performance.now() - started),
   };

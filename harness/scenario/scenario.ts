@@ -1,4 +1,5 @@
 import type { CheckResult, Verdict } from '../history/types.ts';
+import type { Deployment } from '../topology/deployment-schema.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 /**
@@ -13,8 +14,22 @@ export interface Scenario {
   checks: string[];
   /** Options handed to the checkers (thresholds, tolerated anomalies). */
   checkOptions?: Record<string, unknown>;
+  /**
+   * When the claim under test needs another shape than the given deployment (a user in SYS,
+   * R=1, a fourth site, drift), the deployment is derived from the given one in code, so the
+   * scenario still runs "on" each shipped deployment: its users, permissions and client.
+   */
+  derive?: DeploymentDerivation;
   /** Drives the run: start agents, inject and heal faults, wait on progress. */
   run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** A documented change to the given deployment, such as "site 3 lacks the agent user". */
+export interface DeploymentDerivation {
+  /** What is changed, for people: it goes into the scenario's notes. */
+  describe: string;
+  /** Returns the derived deployment; never changes `given`. */
+  apply(given: Deployment): Deployment;
 }
 
 /** What a scenario came to. */

@@ -60,7 +60,9 @@ export function renderServerConfig(input: ServerConfigInput): string {
     'cluster {',
     `  name: ${q(server.siteName)}`,
     `  listen: ${q(`${a.bindHost}:${a.clusterPort}`)}`,
-    `  routes: ${list(a.routes)}`,
+    // JetStream in a cluster refuses to start without a route; the one server of a one-server
+    // site gets a route to itself, which it recognises and drops.
+    `  routes: ${list(a.routes.length > 0 ? a.routes : [`nats-route://${a.bindHost}:${a.clusterPort}`])}`,
     ...(a.clusterAdvertise ? [`  advertise: ${q(a.clusterAdvertise)}`] : []),
     // Servers of a site know each other from their routes; gossip would only add bypasses.
     '  no_advertise: true',

@@ -1,0 +1,56 @@
+/**
+ * ADR 019's claims, each read from the scenarios that test it. A part `holds` when the
+ * measurement agrees with what the ADR says, `fails` when it contradicts it, and is `unknown`
+ * when its scenario did not run, could not decide, or is not built yet.
+ */
+import type { Claim } from '../harness/claims/claim.ts';
+import { expectationMet, figure, holdsIf, partFrom } from '../harness/claims/evidence.ts';
+
+const met = (ok: boolean | undefined) => (ok === undefined ? 'undecided' : ok ? 'met' : 'not met');
+
+const PERMISSIONS: Claim = {
+  id: 'permissions',
+  claim:
+    'TEST.* only gives an Authorization Violation; $KV.HARMONY.>, $JS.API.CONSUMER.> and ' +
+    '$JS.API.STREAM.> are the access the agent needs',
+  scenarios: ['subject-permissions'],
+  judge(outcomes) {
+    const s = 'subject-permissions';
+    const o = outcomes.get(s);
+    const steps = [
+      ['subscribe _INBOX.>', 'adr-list-denied-inbox'],
+      ['publish $JS.API.INFO', 'adr-inbox-denied-info'],
+      ['publish $JS.API.DIRECT.GET.KV_HARMONY.>', 'adr-info-denied-direct-get'],
+      ['publish $JS.FC.KV_HARMONY.> (a large watch stalls silently)', 'adr-direct-watch-stalls'],
+    ] as const;
+    return [
+      partFrom('TEST.* only fails at once', s, o, (r) => ({
+        verdict: holdsIf(expectationMet(r, 'test-only-fails-at-once')),
+        evidence: `opening the bucket as a TEST.* user: refused on its _INBOX subscription ${met(expectationMet(r, 'test-only-fails-at-once'))}`,
+      })),
+      partFrom("the ADR's list is all KV needs", s, o, (r) => {
+        const found = steps.map(([, id]) => expectationMet(r, id));
+        const listDenied = found[0];
+        return {
+          verdict: listDenied === undefined ? undefined : listDenied ? 'fails' : 'holds',
+          evidence:
+            'denied with the list, adding one subject at a time: ' +
+            steps.map(([what], i) => `${what} ${found[i] ? 'denied' : '(not shown)'}`).join('; '),
+        };
+      }),
+      partFrom("the deployment's permissions run every KV operation", s, o, (r) => {
+        const ok = expectationMet(r, 'given-runs-every-operation');
+        const delivered = figure(r, 'bulkDelivered[agent-1]');
+        return {
+          verdict: holdsIf(ok),
+          evidence:
+            `open, put, get and a watch of 300 x 64 KiB ${met(ok)}` +
+            (delivered === undefined ? '' : ` (watch delivered ${delivered})`),
+        };
+      }),
+    ];
+  },
+};
+
+/** Every claim of ADR 019 the suite reads, in the ADR's order. */
+export const ADR_019_CLAIMS: readonly Claim[] = [PERMISSIONS];
