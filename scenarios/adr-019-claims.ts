@@ -52,5 +52,25 @@ const PERMISSIONS: Claim = {
   },
 };
 
+const SYSTEM_ACCOUNT: Claim = {
+  id: 'system-account',
+  claim: 'the system account cannot (and should not) own JetStream KV buckets',
+  scenarios: ['system-account'],
+  judge(outcomes) {
+    const s = 'system-account';
+    const o = outcomes.get(s);
+    return [
+      partFrom('an agent in the system account cannot create the bucket', s, o, (r) => {
+        const ok = expectationMet(r, 'sys-user-cannot-create-bucket');
+        return { verdict: holdsIf(ok), evidence: `refused with 10039 ${met(ok)}` };
+      }),
+      partFrom('JetStream cannot be enabled on the system account', s, o, (r) => {
+        const ok = expectationMet(r, 'sys-jetstream-refused');
+        return { verdict: holdsIf(ok), evidence: `the server refusing to start ${met(ok)}` };
+      }),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
-export const ADR_019_CLAIMS: readonly Claim[] = [PERMISSIONS];
+export const ADR_019_CLAIMS: readonly Claim[] = [SYSTEM_ACCOUNT, PERMISSIONS];

@@ -5,6 +5,7 @@ import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { siteFailover } from './site-failover.ts';
 import { subjectPermissions } from './subject-permissions.ts';
+import { systemAccount } from './system-account.ts';
 import { wanLatency } from './wan-latency.ts';
 
 /** Every scenario the CLI can run, by name, in the order the suite runs them. */
@@ -14,6 +15,7 @@ export const SCENARIOS: readonly Scenario[] = [
   wanLatency,
   randomFaults,
   // ADR 019: one scenario per claim (see CLAIMS).
+  systemAccount,
   subjectPermissions,
 ];
 

@@ -22,6 +22,8 @@ export interface ErrorMatch {
   code?: number;
   /** A prefix of the denied subject, for `permission` errors (`_INBOX.`, `$JS.API.INFO`). */
   subject?: string;
+  /** Words the error's message must contain, for errors with neither code nor subject. */
+  message?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export const expectationSchema = z.strictObject({
         class: z.string(),
         code: z.number().optional(),
         subject: z.string().optional(),
+        message: z.string().optional(),
       }),
     )
     .optional(),
@@ -215,7 +218,8 @@ function matches(op: Operation, errors: readonly ErrorMatch[] | undefined): bool
     (m) =>
       m.class === error.class &&
       (m.code === undefined || m.code === error.code) &&
-      (m.subject === undefined || (error.subject ?? '').startsWith(m.subject)),
+      (m.subject === undefined || (error.subject ?? '').startsWith(m.subject)) &&
+      (m.message === undefined || error.message.includes(m.message)),
   );
 }
 
