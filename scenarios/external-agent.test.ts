@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupAlive } from '../harness/agent/external-agent.ts';
 import type { ProcessEventRecord } from '../harness/history/types.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
 import type { Scenario, ScenarioResult } from '../harness/scenario/scenario.ts';
@@ -136,7 +137,7 @@ describe('an external agent given as a command', () => {
       expect(await workspaceExists(result.runId)).toBe(false);
       for (const event of await processEvents(result)) {
         if (event.pid === undefined) continue;
-        expect(() => process.kill(event.pid!, 0), `agent pid ${event.pid}`).toThrow();
+        expect(await groupAlive(event.pid), `agent process group ${event.pid}`).toBe(false);
       }
     }
   });

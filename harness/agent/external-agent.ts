@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -24,6 +24,27 @@ import type { BucketWatch } from './bucket-watch.ts';
 import type { AgentProgress } from './reference-agent.ts';
 
 const log = logger('external-agent');
+
+/**
+ * Whether a process group still has a live member. A member that exited but was never reaped
+ * (an orphan under an init that does not reap) still answers signals, so a group that answers
+ * is looked up in /proc, where such a member shows state Z.
+ */
+export async function groupAlive(group: number): Promise<boolean> {
+  try {
+    process.kill(-group, 0);
+  } catch {
+    return false;
+  }
+  for (const entry of await readdir('/proc').catch((): string[] => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name, which may hold spaces: state, ppid, pgrp, ...
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') return true;
+  }
+  return false;
+}
 
 export interface ExternalAgentOptions {
   contract: AgentContract;
@@ -93,8 +114,15 @@ export class ExternalAgent {
     });
     this.child = child;
     this.capture(child);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.once('exit', (code, signal) => this.onExit(code, signal));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        void this.groupGone(child.pid!).then(() => {
+          this.onExit(code, signal);
+          resolve();
+        });
+      });
+      child.once('error', () => resolve());
+    });
     this.removeHook = onInterrupt(() => this.stop());
 
     await new Promise<void>((resolve) => {
@@ -102,6 +130,7 @@ export class ExternalAgent {
       child.once('error', (err) => {
         log('%s could not be spawned: %s', this.id, err.message);
         this.#progress.startFailed = true;
+        this.#progress.closed = true;
         resolve();
       });
     });
@@ -149,6 +178,19 @@ export class ExternalAgent {
     return `${this.id}: ${progress.rejected} report lines refused (${progress.reasons.join('; ')})`;
   }
 
+  /**
+   * Resolves once no process of the agent's group is left. The shell may exit before the
+   * program it started (both get SIGTERM), and a program it left in the background is still
+   * the agent: the agent has exited only when its whole group has.
+   */
+  private async groupGone(pid: number): Promise<void> {
+    await pollUntil(async () => ((await groupAlive(pid)) ? undefined : true), {
+      timeoutMs: Number.MAX_SAFE_INTEGER,
+      intervalMs: 50,
+      condition: `${this.id}: process group ${pid} gone`,
+    });
+  }
+
   private signal(pid: number, signal: NodeJS.Signals) {
     try {
       process.kill(-pid, signal);
@@ -168,7 +210,7 @@ export class ExternalAgent {
       signal,
       stopped: this.stopRequested,
     });
-    log('%s exited: code %s, signal %s', this.id, code, signal);
+    log('%s exited: its shell with code %s, signal %s', this.id, code, signal);
     this.#progress.closed = true;
     this.seenSite = undefined;
   }
