@@ -5,8 +5,9 @@ import type { SubjectRules } from './subject-match.ts';
 /**
  * `account-drift`: accounts, their users and the users' permissions must be the same in every
  * config, or a client failing over to another site (or another server of its site) is locked
- * out there. Each finding is put in the file that lacks something (or differs), naming the
- * files that have it.
+ * out there. Each finding is put in the file that differs: where most configs have something,
+ * in the files that lack it; where only a few have it (a rotated key, an account added on one
+ * site), in those few, so a drifted site's findings all point into its own files.
  */
 export const accountDrift: LintRule = (sites) => {
   if (sites.length < 2) return [];
@@ -15,16 +16,32 @@ export const accountDrift: LintRule = (sites) => {
 
   for (const name of accountNames) {
     const having = sites.filter((site) => site.accounts.has(name));
-    for (const site of sites.filter((s) => !s.accounts.has(name))) {
-      found.push(
-        finding(
-          'error',
-          'account-drift',
-          site.accountsAt ?? site.top,
-          `${siteLabel(site)} lacks account ${name}, which ${labels(having)} ${verb(having)}: ` +
-            `users of ${name} who fail over here are refused. Copy the account definition.`,
-        ),
-      );
+    const lacking = sites.filter((site) => !site.accounts.has(name));
+    if (isMinority(having, lacking)) {
+      for (const site of having) {
+        found.push(
+          finding(
+            'error',
+            'account-drift',
+            site.accounts.get(name)?.at ?? site.top,
+            `account ${name} is defined in ${siteLabel(site)} but not in ${labels(lacking)}: ` +
+              `users of ${name} who fail over there are refused. Define it on every site, or ` +
+              'remove it here.',
+          ),
+        );
+      }
+    } else {
+      for (const site of lacking) {
+        found.push(
+          finding(
+            'error',
+            'account-drift',
+            site.accountsAt ?? site.top,
+            `${siteLabel(site)} lacks account ${name}, which ${labels(having)} ${verb(having)}: ` +
+              `users of ${name} who fail over here are refused. Copy the account definition.`,
+          ),
+        );
+      }
     }
     if (having.length > 1) found.push(...compareUsers(name, having));
   }
@@ -42,21 +59,42 @@ function compareUsers(account: string, sites: SiteConfig[]): LintFinding[] {
       return user ? [{ site, user }] : [];
     });
     const having = holders.map((holder) => holder.site);
-    for (const site of sites.filter((s) => !having.includes(s))) {
-      found.push(
-        finding(
-          'error',
-          'account-drift',
-          site.accounts.get(account)?.at ?? site.top,
-          `account ${account} in ${siteLabel(site)} lacks user ${id}, which ${labels(having)} ` +
-            `${verb(having)}: that user gets "Authorization Violation" here after a failover ` +
-            '(a rotated key shows up as one user missing and another extra). Add the user.',
-        ),
-      );
+    const lacking = sites.filter((s) => !having.includes(s));
+    if (isMinority(having, lacking)) {
+      for (const { site, user } of holders) {
+        found.push(
+          finding(
+            'error',
+            'account-drift',
+            user.at,
+            `user ${id} of account ${account} is defined in ${siteLabel(site)} but not in ` +
+              `${labels(lacking)}: a client with this key gets "Authorization Violation" there ` +
+              'after a failover. A rotated key? Rotate it on every site, or revert it here.',
+          ),
+        );
+      }
+    } else {
+      for (const site of lacking) {
+        found.push(
+          finding(
+            'error',
+            'account-drift',
+            site.accounts.get(account)?.at ?? site.top,
+            `account ${account} in ${siteLabel(site)} lacks user ${id}, which ${labels(having)} ` +
+              `${verb(having)}: that user gets "Authorization Violation" here after a failover. ` +
+              'Add the user.',
+          ),
+        );
+      }
     }
     found.push(...comparePermissions(account, id, holders));
   }
   return found;
+}
+
+/** Fewer configs have it than lack it: the ones that have it are the odd ones out. */
+function isMinority(having: readonly SiteConfig[], lacking: readonly SiteConfig[]): boolean {
+  return having.length < lacking.length;
 }
 
 /** Groups the holders by their permissions; the largest group is the reference. */

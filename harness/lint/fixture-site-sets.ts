@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { lintConfigs, type LintFinding, type LintOptions, type LintRuleId } from './lint.ts';
 
 /** The site config sets under `fixtures/sites`: each is site-N.conf + accounts-site-N.conf. */
 export type SiteSetName = 'harmony' | 'as-written';
@@ -52,4 +53,19 @@ export function withoutHarmony(text: string): string {
 /** Gives the agent another public key, as an unfinished key rotation would. */
 export function withRotatedAgent(text: string): string {
   return text.replace(FIXTURE_KEYS.agent, FIXTURE_KEYS.rotatedAgent);
+}
+
+/** Lints the configs and returns the findings of one rule (all findings without a rule). */
+export async function findingsOf(
+  files: string[],
+  rule?: LintRuleId,
+  options: LintOptions = {},
+): Promise<LintFinding[]> {
+  const report = await lintConfigs(files, { env: {}, ...options });
+  return rule ? report.findings.filter((f) => f.rule === rule) : report.findings;
+}
+
+/** `file-name:line` of a finding, short enough to compare in a test. */
+export function where(finding: LintFinding): string {
+  return `${basename(finding.file)}:${finding.line}`;
 }

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../history/redact.ts';
 import type { SourcePosition } from './config-tree.ts';
 import type { SiteConfig } from './site-model.ts';
 
@@ -35,13 +36,17 @@ export interface RuleOptions {
 /** A rule looks at every site's config at once, so it can compare them. */
 export type LintRule = (sites: readonly SiteConfig[], options: RuleOptions) => LintFinding[];
 
+/**
+ * Builds a finding. The message is redacted: a seed pasted where a public NKey belongs, or a
+ * password, must not be printed by the lint that reads it.
+ */
 export function finding(
   severity: LintFinding['severity'],
   rule: LintRuleId,
   at: SourcePosition,
   message: string,
 ): LintFinding {
-  return { severity, rule, file: at.file, line: at.line, message };
+  return { severity, rule, file: at.file, line: at.line, message: redactSecrets(message) };
 }
 
 /** How messages name a config: its path, and the site (cluster) it belongs to when known. */

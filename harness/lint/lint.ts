@@ -6,6 +6,7 @@ import {
 } from './account-rules.ts';
 import { accountDrift } from './drift-rule.ts';
 import type { LintFinding, LintRule, RuleOptions } from './lint-finding.ts';
+import { gatewayUrlsInconsistent } from './gateway-url-rule.ts';
 import { gatewayInconsistent, pingTooSlow } from './network-rules.ts';
 import { parseConfigFile, type ParseOptions } from './parse-config.ts';
 import { agentPermissionsInsufficient } from './permission-rule.ts';
@@ -43,6 +44,7 @@ export const LINT_RULES: readonly LintRule[] = [
   accountDrift,
   agentPermissionsInsufficient,
   gatewayInconsistent,
+  gatewayUrlsInconsistent,
   pingTooSlow,
 ];
 

@@ -41,6 +41,8 @@ export interface Account {
 export interface GatewayRemote {
   readonly name: string;
   readonly at: SourcePosition;
+  /** The URLs this server dials for that gateway (`urls`, or a single `url`). */
+  readonly urls: Located<string>[];
 }
 
 /** What the lint rules need from one server's config, with positions for every finding. */
@@ -53,6 +55,8 @@ export interface SiteConfig {
     readonly at: SourcePosition;
     readonly name?: Located<string>;
     readonly remotes: GatewayRemote[];
+    /** `host:port` where other sites reach this gateway: its `listen` and `advertise`. */
+    readonly endpoints: Located<string>[];
   };
   readonly systemAccount?: Located<string>;
   readonly accountsAt?: SourcePosition;
@@ -85,6 +89,7 @@ export function readSiteConfig(doc: ConfigDocument): SiteConfig {
             at: gatewayEntry.keyPosition,
             name: text(gateway, 'name'),
             remotes: readRemotes(gateway),
+            endpoints: readEndpoints(gateway),
           }
         : undefined,
     systemAccount: text(root, 'system_account'),
@@ -113,9 +118,30 @@ function text(map: MapValue | undefined, name: string): Located<string> | undefi
 
 function readRemotes(gateway: MapValue): GatewayRemote[] {
   return asList(option(gateway, 'gateways')?.value).flatMap((item) => {
-    const name = text(asMap(item), 'name');
-    return name ? [{ name: name.value, at: name.at }] : [];
+    const remote = asMap(item);
+    const name = text(remote, 'name');
+    if (!name) return [];
+    const urls = firstOption(remote, ['urls', 'url']);
+    const located = asList(urls?.value).flatMap((url) => {
+      const value = asText(url);
+      return value === undefined ? [] : [{ value, at: url.position }];
+    });
+    return [{ name: name.value, at: name.at, urls: located }];
   });
+}
+
+/** `listen: "host:port"` (or `host` and `port`) and `advertise`, as `host:port`. */
+function readEndpoints(gateway: MapValue): Located<string>[] {
+  const endpoints: Located<string>[] = [];
+  const listen = text(gateway, 'listen');
+  const host = text(gateway, 'host');
+  const port = text(gateway, 'port');
+  if (listen) endpoints.push(listen);
+  else if (port)
+    endpoints.push({ value: `${host?.value ?? '0.0.0.0'}:${port.value}`, at: port.at });
+  const advertise = text(gateway, 'advertise');
+  if (advertise) endpoints.push(advertise);
+  return endpoints;
 }
 
 function readAccounts(accounts: MapValue | undefined): Map<string, Account> {
