@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,15 @@ afterAll(removeFixtureRuns);
 
 /** Runs the real command line and waits for it to exit. */
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return cliAt(BIN, ...args);
+}
+
+/** Runs the command line through `bin`, such as a symlink to it as npx makes. */
+function cliAt(
+  bin: string,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -60,6 +68,17 @@ describe('nats-chaos gate', () => {
     expect(html).toMatch(
       /data-check="acknowledged-writes"[\s\S]*?<div class="evidence" data-records="24 25 44">/,
     );
+  });
+
+  it('keeps its exit code when started through a symlink named nats-chaos, as npx does', async () => {
+    const { dir } = await fixtureRun('four-anomalies');
+    const link = join(dir, 'nats-chaos');
+    await symlink(BIN, link);
+
+    const { code, stdout } = await cliAt(link, 'gate', '--policy', await fixturePolicy(dir), dir);
+
+    expect(stdout).toMatch(/^gate fixture on .*: FAIL/);
+    expect(code).toBe(1);
   });
 
   it('passes the clean history and exits 0', async () => {

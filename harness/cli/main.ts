@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import {
   CheckerOptionsError,
@@ -147,9 +148,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1]?.endsWith('nats-chaos.mjs')
-) {
+// npx and npm link start the bin through a symlink named `nats-chaos`: resolve it, or the
+// command would exit 0 having done nothing, which a CI gate would read as a pass.
+const entry = process.argv[1] && existsSync(process.argv[1]) ? realpathSync(process.argv[1]) : '';
+if (import.meta.url === `file://${entry}` || entry.endsWith('nats-chaos.mjs')) {
   process.exit(await main(process.argv));
 }
