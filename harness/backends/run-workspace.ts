@@ -77,6 +77,18 @@ async function ownsProcess(pid: number, dir: string): Promise<boolean> {
   return cmdline.includes(dir);
 }
 
+/** The harness process that owns each run whose workspace exists, by run id. */
+export async function workspaceOwners(): Promise<Map<string, number>> {
+  const owners = new Map<string, number>();
+  for (const runId of await liveRunIds()) {
+    const owner = await readFile(join(WORKSPACES_ROOT, runId, 'owner.json'), 'utf8')
+      .then((t) => JSON.parse(t) as OwnerFile)
+      .catch(() => undefined);
+    if (owner) owners.set(runId, owner.pid);
+  }
+  return owners;
+}
+
 /** Ids of the runs whose workspace exists now (after reaping, the live ones). */
 export async function liveRunIds(): Promise<string[]> {
   return readdir(WORKSPACES_ROOT).catch((): string[] => []);

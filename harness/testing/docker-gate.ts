@@ -29,14 +29,22 @@ export async function testImages(): Promise<{ nats: string; toxiproxy: string }>
   return { nats, toxiproxy };
 }
 
-/** Names of containers and networks labelled with a run id (or any harness run). */
+/**
+ * Names of containers, networks and volumes labelled with a run id (or any harness run). A
+ * docker command that fails throws: an empty list must mean nothing is there.
+ */
 export function labelledResources(runId?: string): string[] {
   const filter = `label=org.nats-chaos${runId ? `.run=${runId}` : ''}`;
-  const list = (args: string[]) =>
-    spawnSync('docker', [...args, '--filter', filter, '--format', '{{.Name}}{{.Names}}'], {
+  const list = (args: string[], field: string) => {
+    const result = spawnSync('docker', [...args, '--filter', filter, '--format', `{{.${field}}}`], {
       encoding: 'utf8',
-    })
-      .stdout.split('\n')
-      .filter(Boolean);
-  return [...list(['ps', '-a']), ...list(['network', 'ls']), ...list(['volume', 'ls'])];
+    });
+    if (result.status !== 0) throw new Error(`docker ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout.split('\n').filter(Boolean);
+  };
+  return [
+    ...list(['ps', '-a'], 'Names'),
+    ...list(['network', 'ls'], 'Name'),
+    ...list(['volume', 'ls'], 'Name'),
+  ];
 }

@@ -88,9 +88,10 @@ export async function startContainerSupercluster(
     deployment,
     planTopology(deployment),
     workspace,
+    // An image flag left unset (undefined) must not hide the environment's or the default.
     {
-      ...containerImages(),
-      ...options.images,
+      nats: options.images?.nats ?? containerImages().nats,
+      toxiproxy: options.images?.toxiproxy ?? containerImages().toxiproxy,
     },
     options,
   );

@@ -122,6 +122,22 @@ const alive = (pid: number) => {
   }
 };
 
+/** The harness process that owns each run that has containers, by run id. */
+export async function containerOwners(): Promise<Map<string, number>> {
+  const { docker } = await dockerEngine();
+  const containers = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [LABEL] }),
+  });
+  const owners = new Map<string, number>();
+  for (const c of containers) {
+    const runId = c.Labels[RUN_LABEL];
+    const pid = Number(c.Labels[OWNER_LABEL]);
+    if (runId && Number.isInteger(pid)) owners.set(runId, pid);
+  }
+  return owners;
+}
+
 /**
  * Removes containers and networks of the harness: those of one run, all of them, or (the
  * default) those whose owning harness process is gone, which is what a killed run leaves.
