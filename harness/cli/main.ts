@@ -10,7 +10,9 @@ import { HarnessError } from '../errors.ts';
 import { checkCommand } from './check-command.ts';
 import { gateCommand } from './gate-command.ts';
 import { downCommand } from './down-command.ts';
+import { lintCommand } from '../lint/lint-command.ts';
 import { renderCommand } from './render-command.ts';
+import { upCommand } from './up-command.ts';
 import { runCommand } from './run-command.ts';
 import { runToxiproxyCommand } from '../faults/toxiproxy/index.ts';
 import { UsageError } from '../errors.ts';
@@ -73,12 +75,48 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('lint')
+    .description('check nats-server site configs for the holes ADR 019 leaves open')
+    .argument('<configs...>', 'one nats-server config per site (or server); includes are followed')
+    .option(
+      '--agent <nkey|user>',
+      "the agent's public NKey or user name (default: every user of the account with permissions)",
+    )
+    .option('--account <name>', 'the account holding the bucket', 'HARMONY')
+    .option('--bucket <name>', 'the KV bucket the agent uses', 'HARMONY')
+    .action(
+      async (configs: string[], flags: { agent?: string; account: string; bucket: string }) => {
+        process.exitCode = await lintCommand(configs, { ...flags, agentUser: flags.agent });
+      },
+    );
+
+  program
     .command('down')
     .description('remove containers, networks and volumes the harness left behind')
     .option('--run <id>', 'only those of this run')
     .option('--all', 'those of every run, also running ones')
     .action(async (flags: { run?: string; all?: boolean }) => {
       process.exitCode = await downCommand(flags);
+    });
+
+  program
+    .command('up')
+    .description('start a deployment and keep it running until Ctrl-C or `down --run ID`')
+    .addOption(new Option('--backend <name>', 'where servers run').default('process'))
+    .option(
+      '--deployment <name|path>',
+      'a shipped deployment or a directory with deployment.json',
+      'harmony',
+    )
+    .option('--no-bucket', 'do not create the bucket')
+    .option('--nats-image <image>', 'NATS image for --backend containers (NATS_CHAOS_NATS_IMAGE)')
+    .option(
+      '--toxiproxy-image <image>',
+      'Toxiproxy image for --backend containers (NATS_CHAOS_TOXIPROXY_IMAGE)',
+    )
+    .option('--toxiproxy-url <url>', 'a real Toxiproxy API for the proxy mesh (TOXIPROXY_URL)')
+    .action(async (flags) => {
+      process.exitCode = await upCommand(flags);
     });
 
   program
