@@ -3,7 +3,7 @@
  * measurement agrees with what the ADR says, `fails` when it contradicts it, and is `unknown`
  * when its scenario did not run, could not decide, or is not built yet.
  */
-import type { Claim } from '../harness/claims/claim.ts';
+import type { Claim, ScenarioOutcome } from '../harness/claims/claim.ts';
 import { expectationMet, figure, holdsIf, partFrom } from '../harness/claims/evidence.ts';
 
 const met = (ok: boolean | undefined) => (ok === undefined ? 'undecided' : ok ? 'met' : 'not met');
@@ -72,5 +72,58 @@ const SYSTEM_ACCOUNT: Claim = {
   },
 };
 
+const AUTHORIZATION_SYNC: Claim = {
+  id: 'authorization-sync',
+  claim:
+    "if an agent at Site-2 fails over to Site-3 and Site-3's configuration lacks its " +
+    'credentials, the agent is locked out during the outage',
+  scenarios: ['authorization-sync-missing-user', 'authorization-sync-other-key'],
+  judge(outcomes) {
+    const missing = 'authorization-sync-missing-user';
+    const other = 'authorization-sync-other-key';
+    const lockedOut = (name: string) => (r: ScenarioOutcome) => {
+      const ok = expectationMet(r, 'default-client-locked-out');
+      const after = figure(r, 'lockoutAfterMs[client-default]');
+      const back = figure(r, 'defaultClientBackAfterRestart');
+      return {
+        verdict: holdsIf(ok),
+        evidence:
+          `${name}: a nats.js client with defaults locked out ${met(ok)}` +
+          (after === undefined ? '' : `, closed ${after} ms after site-2 died`) +
+          (back === 0 ? ', still closed after site-2 came back' : ''),
+      };
+    };
+    return [
+      partFrom(
+        'a client with nats.js defaults is locked out for good',
+        missing,
+        outcomes.get(missing),
+        lockedOut('site-3 lacks the agent user'),
+      ),
+      partFrom(
+        'nothing on the client side avoids the lockout',
+        missing,
+        outcomes.get(missing),
+        (r) => {
+          const survives = expectationMet(r, 'hardened-client-survives');
+          const ms = figure(r, 'failoverMs[client-hardened]');
+          return {
+            verdict: survives === undefined ? undefined : survives ? 'fails' : 'holds',
+            evidence:
+              `a client with ignoreAuthErrorAbort not locked out ${met(survives)}` +
+              (ms === undefined ? '' : `, working on another site ${ms} ms after site-2 died`),
+          };
+        },
+      ),
+      partFrom(
+        'the same with another key for the agent at site-3',
+        other,
+        outcomes.get(other),
+        lockedOut('site-3 has another key for the agent'),
+      ),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
-export const ADR_019_CLAIMS: readonly Claim[] = [SYSTEM_ACCOUNT, PERMISSIONS];
+export const ADR_019_CLAIMS: readonly Claim[] = [SYSTEM_ACCOUNT, AUTHORIZATION_SYNC, PERMISSIONS];

@@ -1,6 +1,7 @@
 import type { Claim } from '../harness/claims/claim.ts';
 import type { Scenario } from '../harness/scenario/scenario.ts';
 import { ADR_019_CLAIMS } from './adr-019-claims.ts';
+import { authorizationSync } from './authorization-sync.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { siteFailover } from './site-failover.ts';
@@ -16,6 +17,8 @@ export const SCENARIOS: readonly Scenario[] = [
   randomFaults,
   // ADR 019: one scenario per claim (see CLAIMS).
   systemAccount,
+  authorizationSync('missing-user'),
+  authorizationSync('other-key'),
   subjectPermissions,
 ];
 
