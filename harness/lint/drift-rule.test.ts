@@ -25,8 +25,20 @@ describe('account-drift', () => {
     const found = await findingsOf(files, 'account-drift');
     expect(found.map(where)).toEqual(['accounts-site-3.conf:3']);
     expect(found[0]?.message).toContain(`lacks user ${FIXTURE_KEYS.agent}`);
-    expect(found[0]?.message).toMatch(/site-1\.conf \(site site-1\) and .*site-2\.conf/);
+    expect(found[0]?.message).toMatch(
+      /in site site-3 lacks .*which site site-1 and site site-2 define/,
+    );
     expect(found[0]?.message).toMatch(/Add the user\.$/);
+  });
+
+  it('names configs by file when servers of one site differ among themselves', async () => {
+    const [one, two] = siteSet('harmony', {
+      'accounts-site-2.conf': withoutAgent,
+      'site-2.conf': (t) => t.replace(/"site-2"/g, '"site-1"'),
+    });
+    const found = await findingsOf([one!, two!], 'account-drift');
+    expect(found.map(where)).toEqual(['accounts-site-2.conf:3']);
+    expect(found[0]?.message).toMatch(/in \S+site-2\.conf \(site site-1\) lacks user/);
   });
 
   it('puts both halves of an unfinished key rotation into the rotated site', async () => {

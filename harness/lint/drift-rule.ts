@@ -17,6 +17,7 @@ export const accountDrift: LintRule = (sites) => {
   for (const name of accountNames) {
     const having = sites.filter((site) => site.accounts.has(name));
     const lacking = sites.filter((site) => !site.accounts.has(name));
+    const { label, labels } = naming(having, lacking);
     if (isMinority(having, lacking)) {
       for (const site of having) {
         found.push(
@@ -24,7 +25,7 @@ export const accountDrift: LintRule = (sites) => {
             'error',
             'account-drift',
             site.accounts.get(name)?.at ?? site.top,
-            `account ${name} is defined in ${siteLabel(site)} but not in ${labels(lacking)}: ` +
+            `account ${name} is defined in ${label(site)} but not in ${labels(lacking)}: ` +
               `users of ${name} who fail over there are refused. Define it on every site, or ` +
               'remove it here.',
           ),
@@ -37,7 +38,7 @@ export const accountDrift: LintRule = (sites) => {
             'error',
             'account-drift',
             site.accountsAt ?? site.top,
-            `${siteLabel(site)} lacks account ${name}, which ${labels(having)} ${verb(having)}: ` +
+            `${label(site)} lacks account ${name}, which ${labels(having)} ${verb(having)}: ` +
               `users of ${name} who fail over here are refused. Copy the account definition.`,
           ),
         );
@@ -60,6 +61,7 @@ function compareUsers(account: string, sites: SiteConfig[]): LintFinding[] {
     });
     const having = holders.map((holder) => holder.site);
     const lacking = sites.filter((s) => !having.includes(s));
+    const { label, labels } = naming(having, lacking);
     if (isMinority(having, lacking)) {
       for (const { site, user } of holders) {
         found.push(
@@ -67,7 +69,7 @@ function compareUsers(account: string, sites: SiteConfig[]): LintFinding[] {
             'error',
             'account-drift',
             user.at,
-            `user ${id} of account ${account} is defined in ${siteLabel(site)} but not in ` +
+            `user ${id} of account ${account} is defined in ${label(site)} but not in ` +
               `${labels(lacking)}: a client with this key gets "Authorization Violation" there ` +
               'after a failover. A rotated key? Rotate it on every site, or revert it here.',
           ),
@@ -80,7 +82,7 @@ function compareUsers(account: string, sites: SiteConfig[]): LintFinding[] {
             'error',
             'account-drift',
             site.accounts.get(account)?.at ?? site.top,
-            `account ${account} in ${siteLabel(site)} lacks user ${id}, which ${labels(having)} ` +
+            `account ${account} in ${label(site)} lacks user ${id}, which ${labels(having)} ` +
               `${verb(having)}: that user gets "Authorization Violation" here after a failover. ` +
               'Add the user.',
           ),
@@ -114,19 +116,22 @@ function comparePermissions(
   );
   const model = reference[0];
   if (!model) return [];
+  const others = holders.filter((holder) => !reference.includes(holder));
+  const { label } = naming(
+    reference.map((holder) => holder.site),
+    others.map((holder) => holder.site),
+  );
 
-  return holders
-    .filter((holder) => !reference.includes(holder))
-    .map(({ site, user }) =>
-      finding(
-        'error',
-        'account-drift',
-        user.permissions?.at ?? user.at,
-        `permissions of user ${id} in account ${account} differ from ${siteLabel(model.site)}: ` +
-          `${describeDifference(user.permissions, model.user.permissions)}. The same client ` +
-          'gets different rights depending on the site it reaches; make them identical.',
-      ),
-    );
+  return others.map(({ user }) =>
+    finding(
+      'error',
+      'account-drift',
+      user.permissions?.at ?? user.at,
+      `permissions of user ${id} in account ${account} differ from ${label(model.site)}: ` +
+        `${describeDifference(user.permissions, model.user.permissions)}. The same client ` +
+        'gets different rights depending on the site it reaches; make them identical.',
+    ),
+  );
 }
 
 function fingerprint(permissions: UserPermissions | undefined): string {
@@ -173,10 +178,26 @@ function unique(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-function labels(sites: SiteConfig[]): string {
-  return listing(sites.map(siteLabel));
+/**
+ * How messages name configs: by site (`site site-3`) when the two sides being compared share
+ * no site, so the servers of one site that include the same accounts file get one finding, not
+ * one per server; by file when servers of one site differ among themselves.
+ */
+function naming(
+  one: readonly SiteConfig[],
+  other: readonly SiteConfig[],
+): { label: (site: SiteConfig) => string; labels: (sites: readonly SiteConfig[]) => string } {
+  const clusters = (sites: readonly SiteConfig[]) => sites.map((s) => s.clusterName?.value);
+  const left = clusters(one);
+  const right = clusters(other);
+  const bySite =
+    [...left, ...right].every((c) => c !== undefined) && !left.some((c) => right.includes(c));
+  const label = (site: SiteConfig) =>
+    bySite && site.clusterName ? `site ${site.clusterName.value}` : siteLabel(site);
+  return { label, labels: (sites) => listing(unique(sites.map(label))) };
 }
 
-function verb(sites: SiteConfig[]): string {
-  return sites.length === 1 ? 'defines' : 'define';
+function verb(sites: readonly SiteConfig[]): string {
+  const distinct = new Set(sites.map((s) => s.clusterName?.value ?? s.file));
+  return sites.length === 1 || distinct.size === 1 ? 'defines' : 'define';
 }

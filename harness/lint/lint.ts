@@ -61,7 +61,12 @@ export async function lintConfigs(files: string[], options: LintOptions = {}): P
   };
   const documents = files.map((file) => parseConfigFile(file, { env: options.env }));
   const sites = documents.map(readSiteConfig);
-  const findings = LINT_RULES.flatMap((rule) => rule(sites, ruleOptions));
+  // Servers of one site often include the same accounts file: a problem in it is one finding.
+  const seen = new Set<string>();
+  const findings = LINT_RULES.flatMap((rule) => rule(sites, ruleOptions)).filter((f) => {
+    const key = JSON.stringify([f.file, f.line, f.severity, f.rule, f.message]);
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 
   // Findings in an included file are listed with the config that includes it.
   const rank = new Map<string, number>();

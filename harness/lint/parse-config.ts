@@ -205,7 +205,7 @@ class ConfigParser {
    */
   private endItem(closer: ']' | '}', opened: SourcePosition): 'next' | 'closed' {
     const cur = this.cur;
-    const what = closer === ']' ? 'array item' : 'map value';
+    const what = closer === ']' ? 'an array item' : 'a map value';
     for (;;) {
       const ch = cur.peek();
       if (cur.atComment()) {
@@ -221,7 +221,7 @@ class ConfigParser {
       } else if (ch === END) {
         cur.fail(this.neverEnds(closer === ']' ? 'array' : 'map', opened, `'${closer}'`));
       } else {
-        cur.fail(`expected ',', a new line or '${closer}' after an ${what}, found ${describe(ch)}`);
+        cur.fail(`expected ',', a new line or '${closer}' after ${what}, found ${describe(ch)}`);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { finding, siteLabel, type LintFinding, type LintRule } from './lint-finding.ts';
+import { finding, type LintFinding, type LintRule } from './lint-finding.ts';
 import type { AccountUser, SiteConfig } from './site-model.ts';
 import { permits } from './subject-match.ts';
 
@@ -87,7 +87,8 @@ export const agentPermissionsInsufficient: LintRule = (sites, options) =>
           'agent-permissions-insufficient',
           account.at,
           `the agent user ${options.agentUser} is not a user of account ${options.account} in ` +
-            `${siteLabel(site)}: the agent cannot log in to this site. Add it.`,
+            `${site.clusterName ? `site ${site.clusterName.value}` : site.file}: the agent ` +
+            'cannot log in to this site. Add it.',
         ),
       ];
     }
