@@ -1,9 +1,12 @@
 /**
- * The figures a release gate judges, measured from a run: from the check figures results.json
- * recorded, and where a check did not run (or a figure is not a check's), from the stored
- * histories, since checkers are pure functions of a history. A figure that cannot be measured
- * has no value; one that may be an undercount (a scenario the harness could not finish, an
- * undecided check, a history missing) is marked incomplete, so the gate never passes on it.
+ * The figures a release gate judges, measured from a run. A check's figure comes from the
+ * scenarios that ran that check (a scenario that did not run it makes no claim about it: the
+ * ADR-claim scenarios lock clients out on purpose), as results.json recorded it, or judged again
+ * from the stored history when the recorded check lacks the figure; checkers are pure functions
+ * of a history. Figures no checker emits (unavailability per fault kind, latency under WAN
+ * faults) are measured from the histories. A figure that cannot be measured has no value; one
+ * that may be an undercount (a scenario the harness could not finish, an undecided check, a
+ * history missing) is marked incomplete, so the gate never passes on it.
  */
 import {
   checkAcknowledgedWrites,
@@ -38,24 +41,32 @@ type RecordedCheck = Pick<CheckResult, 'name' | 'verdict' | 'summary' | 'figures
   evidence: unknown[];
 };
 
-/** A check's result for a scenario: as recorded, else judged now from the history. */
+/**
+ * A scenario's result of the check `name`: as recorded when it holds the figures `needs`, else
+ * judged again from the history (a results.json written before the checker had that figure).
+ * Undefined `check` when the scenario did not run the check: it makes no claim about it.
+ */
 function checkOf(
   scenario: ScenarioResults,
   stored: ScenarioHistories,
   name: string,
   judge: (history: History) => CheckResult,
   needs: readonly string[],
-): { check?: RecordedCheck; source: string } {
+): { check?: RecordedCheck; problem?: string } {
   const recorded = scenario.checks.find((c) => c.name === name);
-  if (recorded && needs.every((f) => typeof recorded.figures[f] === 'number')) {
-    return { check: recorded, source: 'results.json' };
-  }
+  if (recorded === undefined) return {};
+  if (needs.every((f) => typeof recorded.figures[f] === 'number')) return { check: recorded };
+
   const history = stored.histories.get(scenario.name);
-  if (history === undefined) return { source: stored.missing.get(scenario.name) ?? 'no history' };
-  return { check: judge(history), source: 'history' };
+  if (history !== undefined) return { check: judge(history) };
+  const why = stored.missing.get(scenario.name) ?? 'no history';
+  return { problem: `${name} recorded without ${needs.join(', ')} and ${why}` };
 }
 
-/** Sums a check figure over every scenario; `undecided` says when a scenario's count may be low. */
+/**
+ * Sums a check figure over the scenarios that ran the check; no such scenario: not measured.
+ * `undecided` says when a scenario's count may be low.
+ */
 function summed(
   results: RunResults,
   stored: ScenarioHistories,
@@ -67,12 +78,13 @@ function summed(
 ): Figure {
   const out: Figure = { complete: true, why: [], evidence: [] };
   for (const scenario of results.scenarios) {
-    const { check, source } = checkOf(scenario, stored, name, judge, [figure]);
-    if (check === undefined) {
+    const { check, problem } = checkOf(scenario, stored, name, judge, [figure]);
+    if (problem !== undefined) {
       out.complete = false;
-      out.why.push(`${scenario.name}: ${name} not recorded and ${source}`);
-      continue;
+      out.why.push(`${scenario.name}: ${problem}`);
     }
+    if (check === undefined) continue;
+
     const value = check.figures[figure]!;
     out.value = (out.value ?? 0) + value;
     const doubt = undecided(scenario, check.verdict);
@@ -80,9 +92,11 @@ function summed(
       out.complete = false;
       out.why.push(`${scenario.name}: ${doubt}`);
     }
-    if (value > 0)
+    if (value > 0) {
       out.evidence.push(...evidenceOf(scenario.name, check, counted ? value : undefined));
+    }
   }
+  if (out.value === undefined) out.why.push(`no scenario of the run judged ${name}`);
   return out;
 }
 
@@ -144,14 +158,17 @@ export function lockouts(results: RunResults, stored: ScenarioHistories): Figure
   );
 }
 
-/** Stale reads over ok gets, pooled over every scenario (judged from histories where needed). */
+/** Stale reads over ok gets, pooled over the scenarios that judge KV consistency. */
 export function staleReadRate(results: RunResults, stored: ScenarioHistories): Figure {
   // Stale reads are only counted here, never judged, so they must not fail the judging check.
   const judge = (history: History) => checkKvConsistency(history, { allowStaleReads: true });
   const stale = summed(results, stored, 'kv-consistency', judge, 'staleReads', unfinished);
   const gets = summed(results, stored, 'kv-consistency', judge, 'okGets', unfinished);
   const why = [...new Set([...stale.why, ...gets.why])];
-  if (!gets.value) return { complete: false, why: [...why, 'no ok get in the run'], evidence: [] };
+  if (!gets.value) {
+    const none = gets.value === undefined ? [] : ['no ok get in those scenarios'];
+    return { complete: false, why: [...why, ...none], evidence: [] };
+  }
   const value = (stale.value ?? 0) / gets.value;
   return { value, complete: stale.complete && gets.complete, why, evidence: stale.evidence };
 }

@@ -56,6 +56,11 @@ const FAULT_KINDS = [
 export interface Policy {
   name: string;
   description?: string;
+  /**
+   * The scenarios the gate reads, each of which the run must hold (a missing one leaves the
+   * gate unknown). Absent: every scenario of the run.
+   */
+  scenarios?: string[];
   /** The tolerance against a baseline for every rule that does not set its own. */
   regression?: Regression;
   rules: {
@@ -88,6 +93,7 @@ const policySchema = z.strictObject({
   $comment: z.string().optional(),
   name: z.string().min(1),
   description: z.string().optional(),
+  scenarios: z.array(z.string().min(1)).min(1).optional(),
   regression: regressionSchema.optional(),
   rules: z.strictObject({
     failedChecks: ruleSchema.optional(),

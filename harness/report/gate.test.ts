@@ -82,12 +82,14 @@ describe('evaluateGate', () => {
     expect(outcome.verdict).toBe('unknown');
   });
 
-  it('measures a figure from the history when its check did not run, unknown without one', async () => {
-    const dropKv = (r: RunResults) => {
-      r.scenarios[0]!.checks = r.scenarios[0]!.checks.filter((c) => c.name !== 'kv-consistency');
+  it('measures a figure from the history when results.json lacks it, unknown without one', async () => {
+    // As a results.json written before the checker had the figure.
+    const withoutFigures = (r: RunResults) => {
+      const kv = r.scenarios[0]!.checks.find((c) => c.name === 'kv-consistency')!;
+      kv.figures = {};
     };
     const policy: Policy = { name: 'stale', rules: { staleReadRate: { max: 0.01 } } };
-    const run = await gateRun('four-anomalies', dropKv);
+    const run = await gateRun('four-anomalies', withoutFigures);
 
     expect(row(evaluateGate(policy, run), 'stale-read rate')).toMatchObject({
       figure: 1 / 3,
@@ -98,7 +100,44 @@ describe('evaluateGate', () => {
     run.stored.missing.set('hand-written', 'history.jsonl: no such file');
     const unmeasured = row(evaluateGate(policy, run), 'stale-read rate');
     expect(unmeasured.verdict).toBe('unknown');
-    expect(unmeasured.reasons[0]).toMatch(/kv-consistency not recorded and history.jsonl: no such/);
+    expect(unmeasured.reasons[0]).toMatch(
+      /kv-consistency recorded without staleReads and history.jsonl: no such file/,
+    );
+  });
+
+  it('reads a check figure only from scenarios that ran the check', async () => {
+    const policy: Policy = { name: 'lockouts', rules: { lockouts: { max: 0 } } };
+    // A scenario that locks a client out on purpose judges it with its own check instead.
+    const run = await gateRun('four-anomalies', (r) => {
+      const scenario = r.scenarios[0]!;
+      scenario.checks = scenario.checks.filter((c) => c.name !== 'credential-continuity');
+    });
+
+    const lockouts = row(evaluateGate(policy, run), 'lockouts');
+
+    expect(lockouts).toMatchObject({ figure: undefined, verdict: 'unknown' });
+    expect(lockouts.reasons[0]).toMatch(/no scenario of the run judged credential-continuity/);
+  });
+
+  it('reads only the scenarios the policy names, and is unknown when one is missing', async () => {
+    const policy: Policy = {
+      name: 'scoped',
+      scenarios: ['hand-written', 'site-failover'],
+      rules: { lostWrites: { max: 0 } },
+    };
+    const outcome = evaluateGate(policy, await gateRun('no-anomalies'));
+
+    expect(outcome.rows.map((r) => [r.rule, r.verdict])).toEqual([
+      ['scenarios the policy reads, missing', 'unknown'],
+      ['lost acknowledged writes', 'pass'],
+    ]);
+    expect(outcome.rows[0]!.reasons).toEqual([
+      'the run has no site-failover: the figures leave it out',
+    ]);
+    const other = { ...policy, scenarios: ['site-failover'] };
+    expect(
+      row(evaluateGate(other, await gateRun('four-anomalies')), 'lost acknowledged writes'),
+    ).toMatchObject({ figure: undefined, verdict: 'unknown' });
   });
 
   it('never passes a count from a scenario the harness could not finish, but still fails one', async () => {

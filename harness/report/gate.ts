@@ -48,12 +48,35 @@ export interface GateOutcome {
 
 /** Judges `run` by `policy`, comparing with `baseline` where the policy allows a regression. */
 export function evaluateGate(policy: Policy, run: GateRun, baseline?: GateRun): GateOutcome {
-  const current = measure(policy, run);
-  const before = baseline === undefined ? undefined : measure(policy, baseline);
+  const current = measure(policy, inScope(policy, run));
+  const before = baseline === undefined ? undefined : measure(policy, inScope(policy, baseline));
   const rows = current.map(({ rule, spec, figure }, i) =>
     judge(rule, spec, policy.regression, figure, before?.[i]?.figure, baseline !== undefined),
   );
+  const missing = missingScenarios(policy, run);
+  if (missing.length > 0) {
+    rows.unshift({
+      rule: 'scenarios the policy reads, missing',
+      figure: missing.length,
+      verdict: 'unknown',
+      reasons: [`the run has no ${missing.join(', ')}: the figures leave it out`],
+      evidence: [],
+    });
+  }
   return { verdict: combineVerdicts(rows.map((r) => r.verdict)), rows };
+}
+
+/** `run` with only the scenarios the policy reads. */
+function inScope(policy: Policy, run: GateRun): GateRun {
+  if (policy.scenarios === undefined) return run;
+  const wanted = new Set(policy.scenarios);
+  const scenarios = run.results.scenarios.filter((s) => wanted.has(s.name));
+  return { ...run, results: { ...run.results, scenarios } };
+}
+
+function missingScenarios(policy: Policy, run: GateRun): string[] {
+  const present = new Set(run.results.scenarios.map((s) => s.name));
+  return (policy.scenarios ?? []).filter((name) => !present.has(name));
 }
 
 /** Every rule of the policy, in the policy's order, with its figure measured on `run`. */

@@ -41,7 +41,8 @@ svg text{font:11px system-ui,sans-serif;fill:#333}svg .tick{fill:#666}
 .fault-shade{fill:#7e57c2;opacity:.08}.fault-pending{fill:#b39ddb}.fault-effective{fill:#5e35b1}
 .fault-healing{fill:#d1c4e9}.verified{stroke:#000;stroke-width:2}
 .unavailable{fill:#c62828;opacity:.25}.grid{stroke:#eee}.axis{stroke:#999}
-.denied{fill:#c62828}.closed{stroke:#000;stroke-width:2}.reconnect{stroke:#888;stroke-width:2}
+.denied{fill:#c62828}.closed{stroke:#000;stroke-width:2}.closed-plain{stroke:#bbb;stroke-width:1.5}
+.reconnect{stroke:#888;stroke-width:2}
 .records td{font-family:ui-monospace,monospace;font-size:12px}.evidence{margin:.8em 0}
 `;
 
@@ -137,7 +138,8 @@ function timeline(history: History): string {
     '<h3>Authorization events</h3>',
     legend([
       ['#c62828', 'authorization or permission error'],
-      ['#000', 'connection closed for good'],
+      ['#000', 'connection closed for good by an error'],
+      ['#bbb', 'connection closed without error (the run ended it)'],
       ['#888', 'reconnect'],
     ]),
     authorizationPanel(history, scale),

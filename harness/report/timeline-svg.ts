@@ -141,7 +141,8 @@ export function sitePanel(history: History, scale: TimeScale): string {
 
 /**
  * Authorization events per process: authorization and permission errors (from operations and
- * from the connection's status), connections closed for good, and reconnects for context.
+ * from the connection's status), connections closed (for good after an error, or by the run
+ * ending), and reconnects for context.
  */
 export function authorizationPanel(history: History, scale: TimeScale): string {
   const events = history.records.filter(isAuthorizationEvent);
@@ -151,11 +152,13 @@ export function authorizationPanel(history: History, scale: TimeScale): string {
     const y = processes.indexOf(record.process) * LANE + 4 + BAR / 2;
     const error = 'error' in record ? record.error : undefined;
     const status = isStatus(record) ? record.status : record.type;
-    const kind = status === 'closed' ? 'closed' : error ? 'denied' : 'reconnect';
+    // A close with an error ended the connection for good; one without is the run stopping it.
+    const closed = error ? 'closed' : 'closed-plain';
+    const kind = status === 'closed' ? closed : error ? 'denied' : 'reconnect';
     const why = error ? `: ${error.class}: ${error.message}` : '';
     const tip = `#${record.index} ${record.process} ${status}${why}`;
     const d =
-      kind === 'closed'
+      status === 'closed'
         ? `M${x - 5} ${y - 5}l10 10m0 -10l-10 10`
         : kind === 'denied'
           ? `M${x} ${y - 6}l5 6l-5 6l-5 -6z`
