@@ -4,7 +4,15 @@
  * when its scenario did not run, could not decide, or is not built yet.
  */
 import type { Claim, ScenarioOutcome } from '../harness/claims/claim.ts';
-import { expectationMet, figure, holdsIf, partFrom } from '../harness/claims/evidence.ts';
+import {
+  checkEvidence,
+  checkPassed,
+  expectationMet,
+  figure,
+  holdsIf,
+  notBuilt,
+  partFrom,
+} from '../harness/claims/evidence.ts';
 
 const met = (ok: boolean | undefined) => (ok === undefined ? 'undecided' : ok ? 'met' : 'not met');
 
@@ -125,5 +133,83 @@ const AUTHORIZATION_SYNC: Claim = {
   },
 };
 
+const KV_REPLICATION: Claim = {
+  id: 'kv-replication',
+  claim:
+    'at R=1 a bucket exists only where it was created and is lost with that site; R=3 keeps it ' +
+    'across Site-1, Site-2 and Site-3',
+  scenarios: ['kv-replication-single-servers', 'kv-replication-home-site'],
+  judge(outcomes) {
+    const single = 'kv-replication-single-servers';
+    const home = 'kv-replication-home-site';
+    const o1 = outcomes.get(single);
+    const o3 = outcomes.get(home);
+    const writes = (r: ScenarioOutcome, role: string) =>
+      `${figure(r, `writesOk[${role}]`) ?? '?'} writes ok, ${figure(r, `writesFailed[${role}]`) ?? '?'} failed`;
+    return [
+      partFrom('at R=1 the bucket is unavailable while its site is down', single, o1, (r) => {
+        const ok = expectationMet(r, 'r1-unavailable-with-its-site');
+        return {
+          verdict: holdsIf(ok),
+          evidence: `${writes(r, 'home')} without site-1 (${met(ok)})`,
+        };
+      }),
+      partFrom('at R=1 the data is lost with its site', single, o1, (r) => {
+        const kept = checkPassed(r, 'acknowledged-writes');
+        return {
+          verdict: kept === undefined ? undefined : kept ? 'fails' : 'holds',
+          evidence:
+            `after the restart: ${checkEvidence(r, 'acknowledged-writes')} ` +
+            '(unavailable, not lost: lost for good only with its store)',
+        };
+      }),
+      partFrom('R=3 can be created on three sites', single, o1, (r) => {
+        const refused = expectationMet(r, 'r3-refused-on-single-servers');
+        return {
+          verdict: refused === undefined ? undefined : refused ? 'fails' : 'holds',
+          evidence: `on three sites of one server, creating R=3 refused with 10005 ${met(refused)}`,
+        };
+      }),
+      partFrom('R=3 puts a replica in each site', home, o3, (r) => {
+        const sites = figure(r, 'replicaSites');
+        return {
+          verdict: sites === undefined ? undefined : sites >= 3 ? 'holds' : 'fails',
+          evidence: `the three replicas are in ${sites ?? '?'} site(s)`,
+        };
+      }),
+      partFrom("losing a site other than the bucket's home changes nothing", home, o3, (r) => {
+        const ok = expectationMet(r, 'other-site-loss-changes-nothing');
+        return {
+          verdict: holdsIf(ok),
+          evidence: `${writes(r, 'other')} without site-3 (${met(ok)})`,
+        };
+      }),
+      partFrom('R=3 keeps the bucket available when its home site is lost', home, o3, (r) => {
+        const stops = expectationMet(r, 'home-site-loss-stops-kv');
+        const back = figure(r, 'recoveryMs[home]');
+        return {
+          verdict: stops === undefined ? undefined : stops ? 'fails' : 'holds',
+          evidence:
+            `${writes(r, 'home')} without site-1 (every read and write failing ${met(stops)})` +
+            (back === undefined ? '' : `; working ${back} ms after its restart`),
+        };
+      }),
+      partFrom('no acknowledged write is lost with R=3', home, o3, (r) => ({
+        verdict: holdsIf(checkPassed(r, 'acknowledged-writes')),
+        evidence: checkEvidence(r, 'acknowledged-writes'),
+      })),
+      notBuilt(
+        'mirrors in the other sites keep reads through direct get while the home site is down',
+        'no scenario places mirrors of the bucket yet',
+      ),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
-export const ADR_019_CLAIMS: readonly Claim[] = [SYSTEM_ACCOUNT, AUTHORIZATION_SYNC, PERMISSIONS];
+export const ADR_019_CLAIMS: readonly Claim[] = [
+  SYSTEM_ACCOUNT,
+  AUTHORIZATION_SYNC,
+  KV_REPLICATION,
+  PERMISSIONS,
+];

@@ -2,6 +2,7 @@ import type { Claim } from '../harness/claims/claim.ts';
 import type { Scenario } from '../harness/scenario/scenario.ts';
 import { ADR_019_CLAIMS } from './adr-019-claims.ts';
 import { authorizationSync } from './authorization-sync.ts';
+import { kvReplicationHomeSite, kvReplicationSingleServers } from './kv-replication.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { siteFailover } from './site-failover.ts';
@@ -19,6 +20,8 @@ export const SCENARIOS: readonly Scenario[] = [
   systemAccount,
   authorizationSync('missing-user'),
   authorizationSync('other-key'),
+  kvReplicationSingleServers,
+  kvReplicationHomeSite,
   subjectPermissions,
 ];
 

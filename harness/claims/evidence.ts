@@ -22,6 +22,15 @@ export function figure(outcome: ScenarioOutcome | undefined, name: string): numb
   return undefined;
 }
 
+/** Whether one check passed: true, false on `fail`, undefined when unknown or not run. */
+export function checkPassed(
+  outcome: ScenarioOutcome | undefined,
+  name: string,
+): boolean | undefined {
+  const verdict = outcome?.checks.find((c) => c.name === name)?.verdict;
+  return verdict === 'pass' ? true : verdict === 'fail' ? false : undefined;
+}
+
 /** One check's verdict and summary, as a piece of evidence: `acknowledged-writes pass (...)`. */
 export function checkEvidence(outcome: ScenarioOutcome | undefined, name: string): string {
   const check = outcome?.checks.find((c) => c.name === name);
