@@ -54,6 +54,8 @@ export interface StartedSupercluster extends AsyncDisposable {
   /** Freeze the target's servers (SIGSTOP or container pause). */
   pause(target: FaultTarget): Promise<void>;
   resume(target: FaultTarget): Promise<void>;
+  /** Empty the JetStream store of the target's stopped servers: a lost disk. */
+  wipe(target: FaultTarget): Promise<void>;
   /** Start the target's stopped servers again, with the same config and store. */
   restart(target: FaultTarget): Promise<void>;
 

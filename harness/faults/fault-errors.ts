@@ -36,3 +36,16 @@ export class ToxiproxyUnavailableError extends HarnessError {
     this.name = 'ToxiproxyUnavailableError';
   }
 }
+
+/** A fault was asked of a server in a state it cannot apply to (wiping a running server). */
+export class FaultStateError extends HarnessError {
+  readonly code = 'FAULT_WRONG_STATE';
+  constructor(
+    readonly server: string,
+    readonly fault: string,
+    readonly state: string,
+  ) {
+    super(`${server}: cannot ${fault} while it is ${state}; stop or kill it first, then ${fault}`);
+    this.name = 'FaultStateError';
+  }
+}

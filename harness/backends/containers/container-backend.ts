@@ -12,6 +12,7 @@ import { isServing } from '../monitoring.ts';
 import { waitForSupercluster, type ReadinessReport } from '../readiness.ts';
 import { createRunWorkspace, removeRunWorkspace, type RunWorkspace } from '../run-workspace.ts';
 import { onInterrupt } from '../shutdown-hooks.ts';
+import { wipeStore } from '../store-wipe.ts';
 import type {
   FaultTarget,
   RunningServer,
@@ -254,14 +255,8 @@ class ContainerSupercluster implements StartedSupercluster {
     await Promise.all(stopped.map((s) => this.startAgain(s)));
   }
 
-  /** Wipes a stopped server's JetStream store: a lost disk. */
   async wipe(target: FaultTarget): Promise<void> {
-    for (const s of this.select(target)) {
-      if (s.status() !== 'stopped')
-        throw new Error(`${s.plan.id}: stop it before wiping its store`);
-      await rm(s.storeDir, { recursive: true, force: true });
-      await mkdir(s.storeDir, { recursive: true });
-    }
+    for (const s of this.select(target)) await wipeStore(s, s.storeDir);
   }
 
   private async each(

@@ -18,6 +18,7 @@ import {
   type RunWorkspace,
 } from '../run-workspace.ts';
 import { onInterrupt } from '../shutdown-hooks.ts';
+import { wipeStore } from '../store-wipe.ts';
 import type {
   FaultTarget,
   RunningServer,
@@ -266,6 +267,12 @@ class ProcessSupercluster implements StartedSupercluster {
     await Promise.all(servers.map((s) => s.process.start()));
     await recordChildren(this.workspace, this.pids());
     await this.waitHealthy(servers);
+  }
+
+  async wipe(target: FaultTarget): Promise<void> {
+    for (const s of this.select(target)) {
+      await wipeStore(s, join(this.workspace.storeDir, s.plan.name));
+    }
   }
 
   async waitReady(timeoutMs = 60_000): Promise<ReadinessReport> {
