@@ -10,6 +10,7 @@ import { readPolicy } from '../report/gate-policy.ts';
 import { exitCodeFor, readResults } from '../report/results-file.ts';
 import { loadScenarioHistories } from '../report/scenario-histories.ts';
 
+/** The flags of `gate`: the policy file, and a baseline run's results.json or directory. */
 export interface GateFlags {
   policy: string;
   baseline?: string;

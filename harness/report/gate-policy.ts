@@ -53,6 +53,7 @@ const FAULT_KINDS = [
   'config-change',
 ] as const satisfies readonly FaultKind[];
 
+/** A release policy, as `policies/*.json` hold it. Every rule is optional. */
 export interface Policy {
   name: string;
   description?: string;

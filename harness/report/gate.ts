@@ -41,6 +41,7 @@ export interface GateRow {
   evidence: string[];
 }
 
+/** Every rule's row, and the verdict of the whole: any fail fails, else any unknown. */
 export interface GateOutcome {
   verdict: Verdict;
   rows: GateRow[];

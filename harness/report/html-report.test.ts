@@ -43,6 +43,9 @@ describe('renderHtmlReport', () => {
     expect(writes).toMatch(/put of agent-1:3 to a at revision 4 is lost/);
     for (const record of [24, 25, 44]) expect(writes).toContain(`data-record="${record}"`);
     expect(checkSection(html, 'kv-consistency')).toContain('data-records="33 30"');
+    // The timeline rings the operations behind them: the put at 24 (acknowledged at 25).
+    expect(html).toMatch(/<circle class="marked" data-record="24"/);
+    expect(html).not.toMatch(/<circle class="marked" data-record="13"/);
     expect(html).not.toContain('data-check="replica-agreement"');
   });
 
@@ -50,6 +53,7 @@ describe('renderHtmlReport', () => {
     const html = await report('no-anomalies');
 
     expect(html).not.toContain('class="check"');
+    expect(html).not.toContain('class="marked"');
     expect(html).toContain('<span class="verdict-pass">PASS</span></h1>');
   });
 

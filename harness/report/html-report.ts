@@ -7,7 +7,7 @@
  */
 import type { History, HistoryRecord, Verdict } from '../history/types.ts';
 import { describeEvidence } from './junit-report.ts';
-import { attribute, formatFigure, text } from './markup.ts';
+import { attribute, element, formatFigure, text } from './markup.ts';
 import type { RunResults } from './results-file.ts';
 import type { ScenarioHistories } from './scenario-histories.ts';
 import {
@@ -40,7 +40,7 @@ svg text{font:11px system-ui,sans-serif;fill:#333}svg .tick{fill:#666}
 .ok{fill:#2e7d32}.fail{fill:#c62828}.info{fill:#f9a825}
 .fault-shade{fill:#7e57c2;opacity:.08}.fault-pending{fill:#b39ddb}.fault-effective{fill:#5e35b1}
 .fault-healing{fill:#d1c4e9}.verified{stroke:#000;stroke-width:2}
-.unavailable{fill:#c62828;opacity:.25}.grid{stroke:#eee}.axis{stroke:#999}
+.marked{fill:none;stroke:#000;stroke-width:1.5}.unavailable{fill:#c62828;opacity:.25}.grid{stroke:#eee}.axis{stroke:#999}
 .denied{fill:#c62828}.closed{stroke:#000;stroke-width:2}.closed-plain{stroke:#bbb;stroke-width:1.5}
 .reconnect{stroke:#888;stroke-width:2}
 .records td{font-family:ui-monospace,monospace;font-size:12px}.evidence{margin:.8em 0}
@@ -95,7 +95,7 @@ function scenarioSection(scenario: ScenarioResults, stored: ScenarioHistories): 
     ...scenario.notes.map((note) => `<p class="note">${text(note)}</p>`),
     history === undefined
       ? `<p class="missing">No timeline: ${text(stored.missing.get(scenario.name) ?? 'no history')}</p>`
-      : timeline(history),
+      : timeline(history, markedRecords(scenario)),
     ...scenario.checks
       .filter((c) => c.verdict !== 'pass')
       .map((c) => checkSection(scenario.name, c, history)),
@@ -103,13 +103,29 @@ function scenarioSection(scenario: ScenarioResults, stored: ScenarioHistories): 
   ].join('\n');
 }
 
-function timeline(history: History): string {
+/** The records the evidence of the scenario's checks that did not pass points at. */
+function markedRecords(scenario: ScenarioResults): Set<number> {
+  const marked = new Set<number>();
+  for (const check of scenario.checks) {
+    if (check.verdict === 'pass') continue;
+    for (const evidence of check.evidence) {
+      const records = (evidence as { records?: unknown } | null)?.records;
+      if (!Array.isArray(records)) continue;
+      for (const r of records) if (typeof r === 'number') marked.add(r);
+    }
+  }
+  return marked;
+}
+
+function timeline(history: History, marked: ReadonlySet<number>): string {
   const scale = timeScale(history);
+  // A colour is a swatch's background; anything with a colon is the swatch's whole style.
+  const swatch = (look: string) => (look.includes(':') ? look : `background:${look}`);
   const legend = (entries: [string, string][]) =>
     `<p class="legend">${entries
       .map(
-        ([cls, label]) =>
-          `<span><span class="swatch" style="background:${cls}"></span>${label}</span>`,
+        ([look, label]) =>
+          `<span>${element('span', { class: 'swatch', style: swatch(look) }, ' ')}${text(label)}</span>`,
       )
       .join('')}</p>`;
   return [
@@ -125,8 +141,12 @@ function timeline(history: History): string {
       ['#2e7d32', 'ok'],
       ['#c62828', 'fail'],
       ['#f9a825', 'info (may or may not have happened)'],
+      [
+        'border:2px solid #000;border-radius:50%',
+        'ringed: a record behind a check that did not pass',
+      ],
     ]),
-    latencyPanel(history, scale),
+    latencyPanel(history, scale, marked),
     '<h3>Reads and writes per site</h3>',
     legend([
       ['#2e7d32', 'ok'],

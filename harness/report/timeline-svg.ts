@@ -63,8 +63,15 @@ export function faultPanel(history: History, scale: TimeScale): string {
   return panel('faults', laneHeight(history.faults.length), scale, history, lanes.join('') + empty);
 }
 
-/** Each operation at its invoke time, its latency on a log scale, coloured by outcome. */
-export function latencyPanel(history: History, scale: TimeScale): string {
+/**
+ * Each operation at its invoke time, its latency on a log scale, coloured by outcome; a ring
+ * around each operation with a record in `marked` (the evidence of a check that did not pass).
+ */
+export function latencyPanel(
+  history: History,
+  scale: TimeScale,
+  marked: ReadonlySet<number> = new Set(),
+): string {
   const operations = pairOperations(history);
   const latency = (op: Operation) => (op.completion?.time ?? scale.end) - op.invoke.time;
   const max = Math.max(10, ...operations.map(latency));
@@ -86,12 +93,15 @@ export function latencyPanel(history: History, scale: TimeScale): string {
     const where = op.completion?.site ? ` at ${op.completion.site}` : '';
     const never = op.completion ? '' : ' (never completed)';
     const tip = `${describeOperation(op)}${where}: ${op.outcome}${never}, ${round(ms)} ms`;
-    const at = { cx: scale.x(op.invoke.time), cy: y(ms), r: 2.5 };
-    return element(
+    const at = { cx: scale.x(op.invoke.time), cy: y(ms) };
+    const dot = element(
       'circle',
-      { class: op.outcome, 'data-record': op.invoke.index, ...at },
+      { class: op.outcome, 'data-record': op.invoke.index, ...at, r: 2.5 },
       tooltip(tip),
     );
+    const isMarked = marked.has(op.invoke.index) || marked.has(op.completion?.index ?? -1);
+    const ring = { class: 'marked', 'data-record': op.invoke.index, ...at, r: 6 };
+    return isMarked ? dot + element('circle', ring, tooltip(`${tip}; evidence of a check`)) : dot;
   });
   const label = element('text', { class: 'lane', x: 4, y: 4 + height / 2 }, 'latency (log)');
   return panel('latency', height + 8, scale, history, label + ticks.join('') + dots.join(''));
