@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,19 @@ describe('site-failover', () => {
     const evidence = continuity.evidence.map((e) => e.message).join('\n');
     expect(evidence).toMatch(/_INBOX\./);
     expect(continuity.evidence.every((e) => e.records.length > 0)).toBe(true);
+  });
+
+  it('keeps every log and rendered config in the run directory, and no seed anywhere there', async () => {
+    const runDir = join(outDir, 'harmony', 'site-failover');
+    const files = (await readdir(runDir, { recursive: true })).map(String);
+    for (const name of ['site-1-n1.log', 'site-3-n3.log']) expect(files).toContain(`logs/${name}`);
+    expect(files).toContain('config/site-2-n1.conf');
+    expect(files).toContain('config/site-2-accounts.conf');
+    expect(files.some((f) => f.endsWith('.nk'))).toBe(false);
+    for (const file of files) {
+      const text = await readFile(join(runDir, file), 'utf8').catch(() => '');
+      expect(text, file).not.toMatch(/\bS[UAONC][A-Z2-7]{56}\b/);
+    }
   });
 
   it('leaves no server process and no workspace behind', async () => {

@@ -12,6 +12,7 @@ import { isServing } from '../monitoring.ts';
 import { waitForSupercluster, type ReadinessReport } from '../readiness.ts';
 import { createRunWorkspace, removeRunWorkspace, type RunWorkspace } from '../run-workspace.ts';
 import { onInterrupt } from '../shutdown-hooks.ts';
+import { keepRenderedConfigs } from '../run-artifacts.ts';
 import { wipeStore } from '../store-wipe.ts';
 import type {
   FaultTarget,
@@ -292,6 +293,7 @@ class ContainerSupercluster implements StartedSupercluster {
         );
         await writeFile(join(logsCopiedTo, `${s.plan.name}.log`), text);
       }
+      await keepRenderedConfigs(this.workspace, this.options.keepLogsIn);
     }
     await Promise.all(
       this.servers.map((s) => s.container.remove({ force: true, v: true }).catch(() => {})),

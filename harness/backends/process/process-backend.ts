@@ -18,6 +18,7 @@ import {
   type RunWorkspace,
 } from '../run-workspace.ts';
 import { onInterrupt } from '../shutdown-hooks.ts';
+import { keepRenderedConfigs } from '../run-artifacts.ts';
 import { wipeStore } from '../store-wipe.ts';
 import type {
   FaultTarget,
@@ -297,6 +298,7 @@ class ProcessSupercluster implements StartedSupercluster {
         const text = await readFile(s.process.logFile, 'utf8').catch(() => '');
         await writeFile(join(logsCopiedTo, `${s.plan.name}.log`), text);
       }
+      await keepRenderedConfigs(this.workspace, this.options.keepLogsIn);
     }
     if (!process.env['NATS_CHAOS_KEEP_WORKSPACE']) await removeRunWorkspace(this.workspace);
     log('run %s: all servers stopped, workspace removed', this.workspace.runId);
