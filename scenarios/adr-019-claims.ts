@@ -206,10 +206,57 @@ const KV_REPLICATION: Claim = {
   },
 };
 
+const RESILIENCE: Claim = {
+  id: 'resilience',
+  claim: 'agents can fail over to any site in the supercluster and find their credentials and data',
+  scenarios: ['resilience'],
+  judge(outcomes) {
+    const s = 'resilience';
+    const o = outcomes.get(s);
+    return [
+      partFrom('the agent finds its credentials at every surviving site', s, o, (r) => ({
+        verdict: holdsIf(checkPassed(r, 'credential-continuity')),
+        evidence: checkEvidence(r, 'credential-continuity'),
+      })),
+      partFrom('the agent fails over when its own site is lost', s, o, (r) => {
+        const ok = expectationMet(r, 'agent-site-loss-fails-over');
+        const ms = figure(r, 'firstOkWithoutSiteMs[agent]');
+        return {
+          verdict: holdsIf(ok),
+          evidence:
+            `working without site-2 ${met(ok)}` + (ms === undefined ? '' : ` after ${ms} ms`),
+        };
+      }),
+      partFrom(
+        "the agent finds its data when a site other than the bucket's home is lost",
+        s,
+        o,
+        (r) => {
+          const ok = expectationMet(r, 'other-site-loss-finds-data');
+          return {
+            verdict: holdsIf(ok),
+            evidence: `every read and write without site-3 ok ${met(ok)}`,
+          };
+        },
+      ),
+      partFrom("the agent finds its data when the bucket's home site is lost", s, o, (r) => {
+        const lost = expectationMet(r, 'home-site-loss-loses-data');
+        return {
+          verdict: lost === undefined ? undefined : lost ? 'fails' : 'holds',
+          evidence:
+            `without site-1 ${figure(r, 'readsOk[home]') ?? '?'} reads and ${figure(r, 'writesOk[home]') ?? '?'} ` +
+            `writes ok, ${figure(r, 'readsFailed[home]') ?? '?'} and ${figure(r, 'writesFailed[home]') ?? '?'} failed`,
+        };
+      }),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
 export const ADR_019_CLAIMS: readonly Claim[] = [
   SYSTEM_ACCOUNT,
   AUTHORIZATION_SYNC,
   KV_REPLICATION,
   PERMISSIONS,
+  RESILIENCE,
 ];

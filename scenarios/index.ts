@@ -5,6 +5,7 @@ import { authorizationSync } from './authorization-sync.ts';
 import { kvReplicationHomeSite, kvReplicationSingleServers } from './kv-replication.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
+import { resilience } from './resilience.ts';
 import { siteFailover } from './site-failover.ts';
 import { subjectPermissions } from './subject-permissions.ts';
 import { systemAccount } from './system-account.ts';
@@ -23,6 +24,7 @@ export const SCENARIOS: readonly Scenario[] = [
   kvReplicationSingleServers,
   kvReplicationHomeSite,
   subjectPermissions,
+  resilience,
 ];
 
 /** The design record's claims the suite reads from the scenarios, in the ADR table's order. */

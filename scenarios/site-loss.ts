@@ -57,7 +57,9 @@ export async function recordReplicaSites(ctx: ScenarioContext): Promise<void> {
  * more fail (what it can do without the site), optionally probes the agent's credentials at
  * every surviving site, restarts the site and waits for 10 ok operations after. Figures, with
  * the site's role as the label: `writesOk[...]`, `readsOk[...]` and their failures during the
- * loss, and `recoveryMs[...]` from the restart to the agent's first ok operation.
+ * loss, `firstOkWithoutSiteMs[...]` from the verified kill to the agent's first ok operation
+ * without the site (its failover, when it was the agent's site), and `recoveryMs[...]` from the
+ * restart to the agent's first ok operation after it.
  */
 export async function loseSite(
   ctx: ScenarioContext,
@@ -78,6 +80,12 @@ export async function loseSite(
   if (options.probe) await ctx.observer.probeAgentCredentials();
 
   const window = { from: fault.effective!, to: ctx.now() };
+  const firstOk = ctx
+    .history()
+    .records.find((r) => r.type === 'ok' && r.process === agent.id && r.time >= window.from);
+  if (firstOk && firstOk.time < window.to) {
+    ctx.figures[`firstOkWithoutSiteMs[${role}]`] = Math.round(firstOk.time - window.from);
+  }
   for (const kind of ['write', 'read'] as const) {
     const counts = countWindow(ctx.history(), { process: agent.id, kind, ...window });
     ctx.figures[`${kind}sOk[${role}]`] = counts.ok;
