@@ -25,6 +25,13 @@ export const HTML_FILE = 'report.html';
 /** Records shown per piece of evidence; the rest are named by index. */
 const SHOWN_RECORDS = 20;
 
+const POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+const RECORD_HEAD = tableRow(
+  ['record', 'time ms', 'process', 'type', 'op', 'key', 'value', 'revision', 'site', 'error'],
+  'th',
+);
+
 type ScenarioResults = RunResults['scenarios'][number];
 type CheckResults = ScenarioResults['checks'][number];
 
@@ -32,15 +39,18 @@ const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:1000px}
 h1{font-size:1.4em}h2{font-size:1.2em;margin-top:2em;border-top:1px solid #ccc;padding-top:1em}
 h3{font-size:1em;margin-bottom:.3em}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
-.verdict-pass{color:#1b5e20;font-weight:bold}.verdict-fail{color:#b71c1c;font-weight:bold}.verdict-unknown{color:#e65100;font-weight:bold}
+table{border-collapse:collapse;margin:.5em 0}
+td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+.verdict-pass,.verdict-fail,.verdict-unknown{font-weight:bold}
+.verdict-pass{color:#1b5e20}.verdict-fail{color:#b71c1c}.verdict-unknown{color:#e65100}
 .legend span{margin-right:1em}.swatch{display:inline-block;width:10px;height:10px;margin-right:3px}
 svg.panel{display:block;margin:.2em 0 1em}
 svg text{font:11px system-ui,sans-serif;fill:#333}svg .tick{fill:#666}
 .ok{fill:#2e7d32}.fail{fill:#c62828}.info{fill:#f9a825}
 .fault-shade{fill:#7e57c2;opacity:.08}.fault-pending{fill:#b39ddb}.fault-effective{fill:#5e35b1}
 .fault-healing{fill:#d1c4e9}.verified{stroke:#000;stroke-width:2}
-.marked{fill:none;stroke:#000;stroke-width:1.5}.unavailable{fill:#c62828;opacity:.25}.grid{stroke:#eee}.axis{stroke:#999}
+.marked{fill:none;stroke:#000;stroke-width:1.5}.unavailable{fill:#c62828;opacity:.25}
+.grid{stroke:#eee}.axis{stroke:#999}
 .denied{fill:#c62828}.closed{stroke:#000;stroke-width:2}.closed-plain{stroke:#bbb;stroke-width:1.5}
 .reconnect{stroke:#888;stroke-width:2}
 .records td{font-family:ui-monospace,monospace;font-size:12px}.evidence{margin:.8em 0}
@@ -53,11 +63,11 @@ export function renderHtmlReport(results: RunResults, stored: ScenarioHistories)
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     // Nothing may load from anywhere: the report must work offline, also as a saved artifact.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    element('meta', { 'http-equiv': 'Content-Security-Policy', content: POLICY }),
     `<title>${text(title)}</title><style>${STYLE}</style></head><body>`,
     `<h1>${text(title)}: ${verdictMark(results.verdict)}</h1>`,
-    `<p>Started ${text(results.startedAt)}, ${Math.round(results.durationMs / 1000)} s; replay with ` +
-      `<code>--seed ${text(results.seed)}</code>.</p>`,
+    `<p>Started ${text(results.startedAt)}, ${Math.round(results.durationMs / 1000)} s; ` +
+      `replay with <code>--seed ${text(results.seed)}</code>.</p>`,
     verdictTable(results),
     ...results.scenarios.map((s) => scenarioSection(s, stored)),
     '</body></html>',
@@ -67,34 +77,33 @@ export function renderHtmlReport(results: RunResults, stored: ScenarioHistories)
 
 function verdictTable(results: RunResults): string {
   const rows = results.scenarios.flatMap((s) => [
-    `<tr><td><a href="#${anchor(s.name)}">${text(s.name)}</a></td><td>(scenario)</td>` +
-      `<td>${verdictMark(s.verdict)}</td><td>${text(s.reason ?? '')}</td></tr>`,
-    ...s.checks.map(
-      (c) =>
-        `<tr><td></td><td>${text(c.name)}</td><td>${verdictMark(c.verdict)}</td>` +
-        `<td>${text(c.summary)}</td></tr>`,
-    ),
+    tableRow([
+      element('a', { href: `#${anchor(s.name)}` }, text(s.name)),
+      '(scenario)',
+      verdictMark(s.verdict),
+      text(s.reason ?? ''),
+    ]),
+    ...s.checks.map((c) => tableRow(['', text(c.name), verdictMark(c.verdict), text(c.summary)])),
   ]);
-  return (
-    '<table class="verdicts"><tr><th>scenario</th><th>check</th><th>verdict</th><th>summary</th></tr>' +
-    rows.join('') +
-    '</table>'
-  );
+  const head = tableRow(['scenario', 'check', 'verdict', 'summary'], 'th');
+  return element('table', { class: 'verdicts' }, head + rows.join(''));
 }
 
 function scenarioSection(scenario: ScenarioResults, stored: ScenarioHistories): string {
   const history = stored.histories.get(scenario.name);
+  const why = stored.missing.get(scenario.name);
   const figures = Object.entries(scenario.figures)
     .map(([name, value]) => `${text(name)} ${formatFigure(value)}`)
     .join(', ');
   return [
-    `<section class="scenario" id="${anchor(scenario.name)}" data-scenario="${attribute(scenario.name)}">`,
+    `<section class="scenario" id="${anchor(scenario.name)}" ` +
+      `data-scenario="${attribute(scenario.name)}">`,
     `<h2>${text(scenario.name)}: ${verdictMark(scenario.verdict)}</h2>`,
     scenario.reason ? `<p>Could not decide: ${text(scenario.reason)}</p>` : '',
     figures ? `<p>Figures: ${figures}</p>` : '',
     ...scenario.notes.map((note) => `<p class="note">${text(note)}</p>`),
     history === undefined
-      ? `<p class="missing">No timeline: ${text(stored.missing.get(scenario.name) ?? 'no history')}</p>`
+      ? element('p', { class: 'missing' }, `No timeline: ${text(why ?? 'no history')}`)
       : timeline(history, markedRecords(scenario)),
     ...scenario.checks
       .filter((c) => c.verdict !== 'pass')
@@ -121,13 +130,13 @@ function timeline(history: History, marked: ReadonlySet<number>): string {
   const scale = timeScale(history);
   // A colour is a swatch's background; anything with a colon is the swatch's whole style.
   const swatch = (look: string) => (look.includes(':') ? look : `background:${look}`);
-  const legend = (entries: [string, string][]) =>
-    `<p class="legend">${entries
-      .map(
-        ([look, label]) =>
-          `<span>${element('span', { class: 'swatch', style: swatch(look) }, ' ')}${text(label)}</span>`,
-      )
-      .join('')}</p>`;
+  const legend = (entries: [string, string][]) => {
+    const items = entries.map(([look, label]) => {
+      const sample = element('span', { class: 'swatch', style: swatch(look) }, ' ');
+      return `<span>${sample}${text(label)}</span>`;
+    });
+    return element('p', { class: 'legend' }, items.join(''));
+  };
   return [
     '<h3>Faults</h3>',
     legend([
@@ -193,18 +202,16 @@ function evidenceItem(evidence: unknown, history: History | undefined): string {
     `<div class="evidence" data-records="${indexes.join(' ')}">`,
     `<p>${text(describeEvidence(evidence).slice(2))}</p>`,
     faultList.length > 0 ? `<p>Faults: ${text(faultList.join(', '))}</p>` : '',
-    rows.length > 0
-      ? '<table class="records"><tr><th>record</th><th>time ms</th><th>process</th><th>type</th>' +
-        `<th>op</th><th>key</th><th>value</th><th>revision</th><th>site</th><th>error</th></tr>${rows.join('')}</table>`
-      : '',
+    rows.length > 0 ? element('table', { class: 'records' }, RECORD_HEAD + rows.join('')) : '',
     rest.length > 0 ? `<p>and ${rest.length} more records: ${rest.join(', ')}</p>` : '',
     '</div>',
   ].join('');
 }
 
 function recordRow(index: number, record: HistoryRecord | undefined): string {
+  const open = `<tr class="record" data-record="${index}">`;
   if (record === undefined) {
-    return `<tr class="record" data-record="${index}"><td>${index}</td><td colspan="9">not in the history</td></tr>`;
+    return `${open}<td>${index}</td><td colspan="9">not in the history</td></tr>`;
   }
   const field = (name: string) => {
     const value = (record as unknown as Record<string, unknown>)[name];
@@ -214,12 +221,24 @@ function recordRow(index: number, record: HistoryRecord | undefined): string {
     'error' in record && record.error ? `${record.error.class}: ${record.error.message}` : '';
   const op = 'op' in record ? record.op : '';
   const detail = 'status' in record ? `${op} ${record.status}` : op;
-  return (
-    `<tr class="record" data-record="${index}"><td>${index}</td><td>${Math.round(record.time)}</td>` +
-    `<td>${text(record.process)}</td><td>${text(record.type)}</td><td>${text(detail)}</td>` +
-    `<td>${field('key')}</td><td>${field('value')}</td><td>${field('revision')}</td>` +
-    `<td>${field('site')}</td><td>${text(error)}</td></tr>`
-  );
+  const cells = [
+    String(index),
+    String(Math.round(record.time)),
+    text(record.process),
+    text(record.type),
+    text(detail),
+    field('key'),
+    field('value'),
+    field('revision'),
+    field('site'),
+    text(error),
+  ];
+  return `${open}${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+
+/** A table row of cells that are markup already. */
+function tableRow(cells: readonly string[], tag: 'td' | 'th' = 'td'): string {
+  return `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
 }
 
 function verdictMark(verdict: Verdict): string {
