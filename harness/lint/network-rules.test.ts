@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigValue } from './config-tree.ts';
 import { findingsOf, siteSet, where } from './fixture-site-sets.ts';
+import type { LintFinding } from './lint-finding.ts';
 import { durationMs } from './network-rules.ts';
 
 /** Replaces the URL that site-1 dials for `gateway`. */
@@ -11,8 +12,7 @@ function site1Dials(gateway: string, urls: string) {
   };
 }
 
-const summary = (f: { file: string; line: number; severity: string }) =>
-  `${where(f as never)} ${f.severity}`;
+const summary = (f: LintFinding) => `${where(f)} ${f.severity}`;
 
 describe('gateway-inconsistent', () => {
   it('is quiet when names match clusters and every URL is a listen address of its site', async () => {
