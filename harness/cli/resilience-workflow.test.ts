@@ -48,7 +48,7 @@ describe('.github/workflows/resilience.yml', () => {
       expect.arrayContaining(['pull_request', 'push', 'schedule']),
     );
     expect(matrix.map((m) => m.backend)).toEqual(['process', 'containers']);
-    expect(matrix[0]!.run).toMatch(/npm run chaos -- --out "\$RUN_DIR"/);
+    expect(matrix[0]!.run).toMatch(/npm run chaos -- --seed "\$SEED" --out "\$RUN_DIR"/);
     expect(matrix[1]!.run).toMatch(/nats-chaos run --backend containers /);
     expect(matrix[1]!.run).toMatch(/--nats-image nats:2\.10-alpine/);
     expect(matrix[1]!.run).toMatch(/--toxiproxy-image ghcr\.io\/shopify\/toxiproxy:2\.12\.0/);

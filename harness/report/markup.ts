@@ -28,10 +28,13 @@ export function attribute(value: unknown): string {
   return text(value).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
-/** A figure for people: whole numbers as they are, others to three significant places. */
+/**
+ * A figure for people: whole numbers as they are, from 100 up rounded to a whole number (a
+ * duration in ms), below that to three significant places (a rate).
+ */
 export function formatFigure(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(3)));
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 100 ? String(Math.round(value)) : String(Number(value.toPrecision(3)));
 }
 
 /**
