@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupAlive } from '../harness/agent/external-agent.ts';
+import { groupAlive } from '../harness/agent/process-runner.ts';
 import type { ProcessEventRecord } from '../harness/history/types.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
 import type { Scenario, ScenarioResult } from '../harness/scenario/scenario.ts';

@@ -9,7 +9,8 @@ import {
   contractEnvironment,
   type AgentContract,
 } from './agent-contract.ts';
-import { AgentCommandNotFoundError, AgentImageNotSupportedError } from './agent-errors.ts';
+import { dockerUp } from '../testing/docker-gate.ts';
+import { AgentCommandNotFoundError, AgentImageNotFoundError } from './agent-errors.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -69,10 +70,15 @@ describe('checking --agent-cmd before anything starts', () => {
     }
   });
 
-  it('says an agent image is not built yet, with a typed error naming the flag', async () => {
-    const err = await rejection(checkAgentSpec({ kind: 'image', image: 'my/agent:1' }));
-    expect(err).toBeInstanceOf(AgentImageNotSupportedError);
-    expect(err).toMatchObject({ code: 'AGENT_IMAGE_NOT_SUPPORTED', flag: '--agent-image' });
+  it('refuses an agent image that is neither here nor pullable, naming the flag', async () => {
+    const err = await rejection(checkAgentSpec({ kind: 'image', image: 'nats-chaos/none:0' }));
+    if (!dockerUp) {
+      expect(err).toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+      expect((err as Error).message).toMatch(/--agent-image needs a Docker engine/);
+      return;
+    }
+    expect(err).toBeInstanceOf(AgentImageNotFoundError);
+    expect(err).toMatchObject({ code: 'AGENT_IMAGE_NOT_FOUND', flag: '--agent-image' });
   });
 });
 

@@ -7,7 +7,13 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { AgentCommandNotFoundError, AgentImageNotSupportedError } from './agent-errors.ts';
+import {
+  dockerAvailable,
+  DockerUnavailableError,
+  ensureImage,
+  ImageUnavailableError,
+} from '../backends/containers/docker-engine.ts';
+import { AgentCommandNotFoundError, AgentImageNotFoundError } from './agent-errors.ts';
 
 /** How a user's agent runs: a shell command the harness spawns, or an image. */
 export type AgentSpec = { kind: 'command'; command: string } | { kind: 'image'; image: string };
@@ -79,11 +85,26 @@ export function agentSpecFromFlags(flags: {
 
 /**
  * Checks an agent spec before anything starts. Throws `UsageError` for an empty command,
- * `AgentCommandNotFoundError` when the command's program cannot be run, and
- * `AgentImageNotSupportedError` for an image.
+ * `AgentCommandNotFoundError` when the command's program cannot be run; for an image,
+ * `DockerUnavailableError` without a Docker engine and `AgentImageNotFoundError` for an image
+ * that is neither on the machine nor pullable.
  */
 export async function checkAgentSpec(spec: AgentSpec, cwd = process.cwd()): Promise<void> {
-  if (spec.kind === 'image') throw new AgentImageNotSupportedError(spec.image);
+  if (spec.kind === 'image') {
+    if (!(await dockerAvailable())) {
+      throw new DockerUnavailableError(
+        'no answer from the engine',
+        '--agent-image',
+        'or run your agent with --agent-cmd',
+      );
+    }
+    await ensureImage(spec.image, '--agent-image').catch((err: unknown) => {
+      if (!(err instanceof ImageUnavailableError)) throw err;
+      const problem = /\((.*)\)/s.exec(err.message)?.[1] ?? err.message;
+      throw new AgentImageNotFoundError(spec.image, problem);
+    });
+    return;
+  }
 
   const program = firstProgram(spec.command);
   if (program === undefined) {

@@ -19,19 +19,18 @@ export class AgentCommandNotFoundError extends HarnessError {
   }
 }
 
-/**
- * `--agent-image` was given, but running an agent image is not built yet. The message says how
- * to run a container through `--agent-cmd` meanwhile.
- */
-export class AgentImageNotSupportedError extends HarnessError {
-  readonly code = 'AGENT_IMAGE_NOT_SUPPORTED';
+/** The image `--agent-image` names is not on this machine and cannot be pulled. */
+export class AgentImageNotFoundError extends HarnessError {
+  readonly code = 'AGENT_IMAGE_NOT_FOUND';
   readonly flag = '--agent-image';
-  constructor(readonly image: string) {
+  constructor(
+    readonly image: string,
+    problem: string,
+  ) {
     super(
-      `--agent-image ${image}: running an agent image is not built yet; run the container ` +
-        `through --agent-cmd instead, passing the contract's variables and mounting its files ` +
-        `(see "Bring your own agent" in the README)`,
+      `--agent-image ${image}: not on this machine and could not be pulled (${problem}); ` +
+        `build or load it first (docker build -t ${image} ..., docker load)`,
     );
-    this.name = 'AgentImageNotSupportedError';
+    this.name = 'AgentImageNotFoundError';
   }
 }

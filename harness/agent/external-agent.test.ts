@@ -8,7 +8,8 @@ import type { ProcessEventRecord } from '../history/types.ts';
 import type { UserKey } from '../topology/credentials.ts';
 import { pollUntil } from '../wait.ts';
 import type { BucketWatch } from './bucket-watch.ts';
-import { ExternalAgent, groupAlive } from './external-agent.ts';
+import { ExternalAgent } from './external-agent.ts';
+import { groupAlive, ProcessRunner } from './process-runner.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -53,7 +54,7 @@ function agent(name: string, command: string, graceMs = 2000) {
       keys: ['key.0'],
       client: { ignoreAuthErrorAbort: true, reconnectTimeWaitMs: 250, requestTimeoutMs: 2000 },
     },
-    command,
+    runner: new ProcessRunner('agent-1', command),
     dir: join(dir, name),
     logFile,
     cluster: cluster as unknown as StartedSupercluster,

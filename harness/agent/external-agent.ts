@@ -1,57 +1,33 @@
 /**
- * An agent the user brings (`--agent-cmd`): the harness spawns it with the contract, supervises
- * its process, captures its output, merges the operations it reports, and watches the bucket
- * from the observer's own connection. It is judged from outside, by the same checkers as the
- * reference agent; see "Bring your own agent" in the README for which records each one needs.
+ * An agent the user brings (`--agent-cmd`, `--agent-image`): the harness starts it with the
+ * contract, supervises it, captures its output, merges the operations it reports, and watches
+ * the bucket from the observer's own connection. It is judged from outside, by the same checkers
+ * as the reference agent; see "Bring your own agent" in the README for what each one needs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { StartedSupercluster } from '../backends/supercluster.ts';
 import { onInterrupt } from '../backends/shutdown-hooks.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
 import { redactSecrets } from '../history/redact.ts';
 import { logger } from '../logger.ts';
 import { userWithRole } from '../topology/credentials.ts';
-import { pollUntil } from '../wait.ts';
 import { findAgentSite } from './agent-connections.ts';
 import { contractEnvironment, writeContract, type AgentContract } from './agent-contract.ts';
 import { AgentReport } from './agent-report.ts';
+import type { AgentExit, AgentRunner } from './agent-runner.ts';
 import type { BucketWatch } from './bucket-watch.ts';
 import type { AgentProgress } from './reference-agent.ts';
 
 const log = logger('external-agent');
 
-/**
- * Whether a process group still has a live member. A member that exited but was never reaped
- * (an orphan under an init that does not reap) still answers signals, so a group that answers
- * is looked up in /proc, where such a member shows state Z.
- */
-export async function groupAlive(group: number): Promise<boolean> {
-  try {
-    process.kill(-group, 0);
-  } catch {
-    return false;
-  }
-  for (const entry of await readdir('/proc').catch((): string[] => [])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // Fields after the command name, which may hold spaces: state, ppid, pgrp, ...
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === group && state !== 'Z') return true;
-  }
-  return false;
-}
-
 export interface ExternalAgentOptions {
   contract: AgentContract;
-  command: string;
+  /** Runs the agent: a command or an image. */
+  runner: AgentRunner;
   /** Folder in the run's workspace for the contract and the report file. */
   dir: string;
-  /** Where the agent's stdout and stderr go, secrets removed. */
+  /** Where the agent's output goes, secrets removed. */
   logFile: string;
   cluster: StartedSupercluster;
   recorder: HistoryRecorder;
@@ -62,16 +38,15 @@ export interface ExternalAgentOptions {
 }
 
 /**
- * A user's agent run as a shell command in a process group of its own. Its progress is what it
- * reports (`NATS_CHAOS_HISTORY`) or, while it reports nothing, the changes the observer's watch
- * saw since it started; `closed` once its process exited. Its site comes from the servers'
- * `/connz`, else from its last report.
+ * A user's agent, run by a runner. Its progress is what it reports (`NATS_CHAOS_HISTORY`) or,
+ * while it reports nothing, the changes the observer's watch saw since it started; `closed` once
+ * it exited. Its site comes from the servers' `/connz`, else from its last report. Its start and
+ * exit are `process` records of the history.
  */
 export class ExternalAgent {
   readonly #progress: AgentProgress = { ok: 0, failed: 0, closed: false, startFailed: false };
-  private child?: ChildProcess;
-  private exited?: Promise<void>;
   private report?: AgentReport;
+  private output?: WriteStream;
   private stopRequested = false;
   private seenSite?: string;
   private locating?: NodeJS.Timeout;
@@ -96,78 +71,54 @@ export class ExternalAgent {
     return this.seenSite ?? this.report?.progress.site;
   }
 
-  /** Writes the contract, spawns the command and starts following it. */
+  /**
+   * Writes the contract and starts the agent. A runner that cannot start it (an image that is
+   * not there, no Docker engine) throws its typed error; the agent then counts as closed.
+   */
   async start(): Promise<void> {
-    const { contract, dir, recorder } = this.options;
+    const { contract, dir, recorder, runner, logFile } = this.options;
     await mkdir(dir, { recursive: true });
     const contractFile = await writeContract(contract, dir);
     await writeFile(contract.historyFile, '');
     this.report = new AgentReport(this.id, contract.historyFile, recorder);
     await this.report.start();
     this.watchedFrom = this.options.watch.deliveries;
-
-    const child = spawn('/bin/sh', ['-c', this.options.command], {
-      // A group of its own: stopping it reaches whatever the shell started.
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...contractEnvironment(contract, contractFile) },
-    });
-    this.child = child;
-    this.capture(child);
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        void this.groupGone(child.pid!).then(() => {
-          this.onExit(code, signal);
-          resolve();
-        });
-      });
-      child.once('error', () => resolve());
-    });
+    const output = createWriteStream(logFile, { flags: 'a' });
+    this.output = output;
     this.removeHook = onInterrupt(() => this.stop());
 
-    await new Promise<void>((resolve) => {
-      child.once('spawn', resolve);
-      child.once('error', (err) => {
-        log('%s could not be spawned: %s', this.id, err.message);
-        this.#progress.startFailed = true;
-        this.#progress.closed = true;
-        resolve();
+    let started: { pid?: number };
+    try {
+      started = await runner.start(contractEnvironment(contract, contractFile), {
+        onLine: (stream, line) => output.write(`${stream}: ${redactSecrets(line)}\n`),
+        onExit: (exit) => this.onExit(exit),
       });
-    });
-    if (this.#progress.startFailed) return;
+    } catch (err) {
+      this.#progress.startFailed = true;
+      this.#progress.closed = true;
+      throw err;
+    }
     recorder.append({
       type: 'event',
       op: 'process',
       process: this.id,
       state: 'started',
-      kind: 'command',
-      ...(child.pid !== undefined ? { pid: child.pid } : {}),
+      kind: runner.kind,
+      ...(started.pid !== undefined ? { pid: started.pid } : {}),
     });
-    log('%s started pid %d', this.id, child.pid);
+    log('%s started (%s%s)', this.id, runner.kind, started.pid ? ` pid ${started.pid}` : '');
     this.locating = setInterval(() => void this.locate(), 500);
   }
 
-  /** SIGTERM to the agent's process group, SIGKILL after the grace time. Safe to call twice. */
+  /** Stops the agent (SIGTERM, SIGKILL after the grace time). Safe to call twice. */
   async stop(): Promise<void> {
     if (this.locating) clearInterval(this.locating);
     this.locating = undefined;
     this.removeHook?.();
-    const child = this.child;
-    if (child && !this.#progress.closed && child.pid !== undefined) {
-      this.stopRequested = true;
-      this.signal(child.pid, 'SIGTERM');
-      const graceMs = this.options.graceMs ?? 5000;
-      await pollUntil(async () => (this.#progress.closed ? true : undefined), {
-        timeoutMs: graceMs,
-        intervalMs: 50,
-        condition: `${this.id} exited after SIGTERM`,
-      }).catch(() => {
-        log('%s did not exit within %d ms of SIGTERM: SIGKILL', this.id, graceMs);
-        this.signal(child.pid!, 'SIGKILL');
-      });
-    }
-    await this.exited;
+    if (!this.#progress.closed) this.stopRequested = true;
+    await this.options.runner.stop(this.options.graceMs ?? 5000);
     await this.report?.stop();
+    await new Promise((resolve) => (this.output ? this.output.end(resolve) : resolve(undefined)));
     this.refresh();
   }
 
@@ -178,59 +129,20 @@ export class ExternalAgent {
     return `${this.id}: ${progress.rejected} report lines refused (${progress.reasons.join('; ')})`;
   }
 
-  /**
-   * Resolves once no process of the agent's group is left. The shell may exit before the
-   * program it started (both get SIGTERM), and a program it left in the background is still
-   * the agent: the agent has exited only when its whole group has.
-   */
-  private async groupGone(pid: number): Promise<void> {
-    await pollUntil(async () => ((await groupAlive(pid)) ? undefined : true), {
-      timeoutMs: Number.MAX_SAFE_INTEGER,
-      intervalMs: 50,
-      condition: `${this.id}: process group ${pid} gone`,
-    });
-  }
-
-  private signal(pid: number, signal: NodeJS.Signals) {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // The group is gone already.
-    }
-  }
-
-  private onExit(code: number | null, signal: NodeJS.Signals | null) {
+  private onExit({ exitCode, signal }: AgentExit) {
     this.options.recorder.append({
       type: 'event',
       op: 'process',
       process: this.id,
       state: 'exited',
-      kind: 'command',
-      exitCode: code,
+      kind: this.options.runner.kind,
+      exitCode,
       signal,
       stopped: this.stopRequested,
     });
-    log('%s exited: its shell with code %s, signal %s', this.id, code, signal);
+    log('%s exited: code %s, signal %s', this.id, exitCode, signal);
     this.#progress.closed = true;
     this.seenSite = undefined;
-  }
-
-  /** Copies the agent's output, line by line and with secrets removed, into its log file. */
-  private capture(child: ChildProcess) {
-    const out = createWriteStream(this.options.logFile, { flags: 'a' });
-    let open = 2;
-    const copy = (stream: Readable | null, name: string) => {
-      if (!stream) return;
-      const lines = createInterface({ input: stream, crlfDelay: Infinity });
-      lines.on('line', (line) => out.write(`${name}: ${redactSecrets(line)}\n`));
-      lines.once('close', () => {
-        if (--open === 0) out.end();
-      });
-    };
-    copy(child.stdout, 'stdout');
-    copy(child.stderr, 'stderr');
-    // stdin stays open and unused: it closes when the harness goes away, however it ends.
-    child.stdin?.on('error', () => {});
   }
 
   private async locate() {

@@ -4,7 +4,9 @@ import type { HistoryRecorder } from '../history/recorder.ts';
 import { userWithRole } from '../topology/credentials.ts';
 import { AGENT_CONTRACT_VERSION, type AgentSpec } from './agent-contract.ts';
 import { BucketWatch } from './bucket-watch.ts';
+import { ContainerRunner } from './container-runner.ts';
 import { ExternalAgent } from './external-agent.ts';
+import { ProcessRunner } from './process-runner.ts';
 
 /** Where a scenario's external agents come from and where their logs go. */
 export interface ExternalAgentSetup {
@@ -30,19 +32,23 @@ export class ExternalAgents {
   /** Starts the user's agent as `id`, with the sites in failover order from `preferredSite`. */
   async start(id: string, preferredSite: number, keys: string[]): Promise<ExternalAgent> {
     const { spec, runDir } = this.setup;
-    if (spec.kind !== 'command') throw new Error(`agent ${spec.kind} is not supported here`);
     const { cluster, recorder } = this;
     this.watch ??= await BucketWatch.start(cluster, recorder);
 
     const { deployment } = cluster;
     const dir = join(cluster.workspace.dir, 'agents', id);
+    const seedFile = userWithRole(cluster.credentials, 'agent').seedFile;
+    const runner =
+      spec.kind === 'command'
+        ? new ProcessRunner(id, spec.command)
+        : new ContainerRunner(id, spec.image, cluster.workspace.runId, { seedFile, dir });
     const agent = new ExternalAgent({
       contract: {
         version: AGENT_CONTRACT_VERSION,
         runId: cluster.workspace.runId,
         agentId: id,
         urls: cluster.clientUrls(preferredSite),
-        seedFile: userWithRole(cluster.credentials, 'agent').seedFile,
+        seedFile,
         bucket: deployment.bucket.name,
         historyFile: join(dir, 'history.jsonl'),
         keys,
@@ -52,7 +58,7 @@ export class ExternalAgents {
           requestTimeoutMs: deployment.client.requestTimeoutMs,
         },
       },
-      command: spec.command,
+      runner,
       dir,
       logFile: join(runDir, `${id}.log`),
       cluster,

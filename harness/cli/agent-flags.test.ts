@@ -31,9 +31,11 @@ describe('nats-chaos run --agent-cmd / --agent-image', () => {
     expect(both.output).toMatch(/USAGE: --agent-cmd: give --agent-cmd or --agent-image, not both/);
   });
 
-  it('says --agent-image is not built yet, with its code', async () => {
-    const { code, output } = await run(['--agent-image', 'my/agent:1']);
+  it('refuses an agent image that is neither here nor pullable, with its code', async () => {
+    const { code, output } = await run(['--agent-image', 'nats-chaos/none:0']);
     expect(code).toBe(2);
-    expect(output).toMatch(/AGENT_IMAGE_NOT_SUPPORTED: --agent-image my\/agent:1: .*not built yet/);
+    expect(output).toMatch(
+      /AGENT_IMAGE_NOT_FOUND: --agent-image nats-chaos\/none:0: not on this machine|DOCKER_UNAVAILABLE: --agent-image needs a Docker engine/,
+    );
   });
 });

@@ -51,7 +51,10 @@ export function buildProgram(): Command {
       '--agent-cmd <command>',
       'your agent as a shell command, run in place of the reference agent (see the README)',
     )
-    .option('--agent-image <image>', 'your own agent as an image (not built yet: use --agent-cmd)')
+    .option(
+      '--agent-image <image>',
+      'your agent as an image, run as a container on the host network',
+    )
     .action(async (flags) => {
       process.exitCode = await runCommand(flags);
     });

@@ -61,7 +61,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     `nats-chaos: deployment ${deployment.deployment.name}, backend ${flags.backend}, seed ${seed}`,
   );
   say(`nats-chaos: replay with --seed ${seed}; run directory ${outDir}`);
-  if (agent) say('nats-chaos: your agent (--agent-cmd) runs in place of the reference agent');
+  const agentFlag = agent?.kind === 'image' ? '--agent-image' : '--agent-cmd';
+  if (agent) say(`nats-chaos: your agent (${agentFlag}) runs in place of the reference agent`);
 
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
