@@ -16,7 +16,7 @@ import { writeRunReports } from './write-reports.ts';
 const SCREENSHOTS = resolve('runs/report-screenshots');
 
 afterAll(removeFixtureRuns);
-beforeEach(skipWithoutChromium);
+beforeEach((context) => skipWithoutChromium(context));
 
 describe('report.html in headless Chromium', () => {
   it('loads offline with no console error, shows the timeline and the lost write', async () => {
