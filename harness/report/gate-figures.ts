@@ -181,6 +181,7 @@ export function staleReadRate(results: RunResults, stored: ScenarioHistories): F
 export function unavailableByFaultKind(
   results: RunResults,
   stored: ScenarioHistories,
+  kinds: readonly string[],
 ): Map<string, Figure> {
   const figures = new Map<string, Figure>();
   const missing: string[] = [];
@@ -210,6 +211,10 @@ export function unavailableByFaultKind(
       }
     }
   }
+  for (const kind of kinds) {
+    if (figures.has(kind)) continue;
+    figures.set(kind, { complete: false, why: [`no ${kind} fault in this run`], evidence: [] });
+  }
   for (const figure of figures.values()) {
     figure.why.push(...missing);
     figure.why = [...new Set(figure.why)];
@@ -220,7 +225,7 @@ export function unavailableByFaultKind(
 
 /**
  * Latency of ok reads and writes invoked while a latency fault was in effect (from verified to
- * healed), pooled over every scenario, as the p50 and p99 by nearest rank.
+ * ended), pooled over every scenario, as the p50 and p99 by nearest rank.
  */
 export function wanLatency(
   results: RunResults,

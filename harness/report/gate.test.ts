@@ -105,6 +105,20 @@ describe('evaluateGate', () => {
     );
   });
 
+  it('says which history it could not read for a kind of fault it did not see', async () => {
+    const policy: Policy = { name: 'kill', rules: { unavailableMs: { kill: { max: 1 } } } };
+    const run = await gateRun('no-anomalies');
+    run.stored.histories.clear();
+    run.stored.missing.set('hand-written', 'history.jsonl: no such file');
+
+    const kill = row(evaluateGate(policy, run), 'longest unavailability under kill (ms)');
+
+    expect(kill.verdict).toBe('unknown');
+    expect(kill.reasons).toEqual([
+      'not measured: no kill fault in this run; hand-written: history.jsonl: no such file',
+    ]);
+  });
+
   it('reads a check figure only from scenarios that ran the check', async () => {
     const policy: Policy = { name: 'lockouts', rules: { lockouts: { max: 0 } } };
     // A scenario that locks a client out on purpose judges it with its own check instead.

@@ -101,13 +101,9 @@ function measure(policy: Policy, { results, stored }: GateRun) {
       figure: staleReadRate(results, stored),
     });
   if (r.unavailableMs) {
-    const byKind = unavailableByFaultKind(results, stored);
+    const byKind = unavailableByFaultKind(results, stored, Object.keys(r.unavailableMs));
     for (const [kind, spec] of Object.entries(r.unavailableMs)) {
-      const figure = byKind.get(kind) ?? {
-        complete: false,
-        why: [`no ${kind} fault in this run`],
-        evidence: [],
-      };
+      const figure = byKind.get(kind)!;
       rules.push({ rule: `longest unavailability under ${kind} (ms)`, spec: spec!, figure });
     }
   }
