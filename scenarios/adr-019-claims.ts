@@ -252,6 +252,50 @@ const RESILIENCE: Claim = {
   },
 };
 
+const SECURITY: Claim = {
+  id: 'security',
+  claim:
+    'with a dedicated account the agent cannot see or interfere with NATS system traffic ' +
+    '(and every site keeps clients without credentials out)',
+  scenarios: ['security'],
+  judge(outcomes) {
+    const s = 'security';
+    const o = outcomes.get(s);
+    const expected = (what: string, id: string) =>
+      partFrom(what, s, o, (r) => {
+        const ok = expectationMet(r, id);
+        return { verdict: holdsIf(ok), evidence: `${what}: ${met(ok)}` };
+      });
+    return [
+      expected('the agent cannot subscribe to $SYS.>', 'agent-cannot-subscribe-sys'),
+      expected('the agent cannot send requests to $SYS.REQ.>', 'agent-cannot-request-sys'),
+      partFrom("the agent cannot reach another account's data", s, o, (r) => {
+        const ok = expectationMet(r, 'agent-cannot-reach-other-account');
+        const read = figure(r, 'otherTenantValueRead');
+        return {
+          verdict: holdsIf(ok === undefined ? undefined : ok && read === 0),
+          evidence: `its bucket not found from the agent's account ${met(ok)}; its value read: ${read ?? '?'}`,
+        };
+      }),
+      partFrom('every site of the deployment refuses anonymous clients', s, o, (r) => {
+        const sites = [1, 2, 3].map((n) => expectationMet(r, `anonymous-refused-site-${n}`));
+        const all = sites.includes(undefined) ? undefined : sites.every(Boolean);
+        return { verdict: holdsIf(all), evidence: `every site refusing them: ${met(all)}` };
+      }),
+      partFrom('so does a site whose config lacks the HARMONY account', s, o, (r) => {
+        const admitted = figure(r, 'anonymousAdmitted[drifted-site-3]');
+        return {
+          verdict: admitted === undefined ? undefined : admitted === 0 ? 'holds' : 'fails',
+          evidence:
+            admitted === 1
+              ? 'site-3, left with only system-account users, let an anonymous client into $G'
+              : `site-3 anonymous client admitted: ${admitted ?? '?'}`,
+        };
+      }),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
 export const ADR_019_CLAIMS: readonly Claim[] = [
   SYSTEM_ACCOUNT,
@@ -259,4 +303,5 @@ export const ADR_019_CLAIMS: readonly Claim[] = [
   KV_REPLICATION,
   PERMISSIONS,
   RESILIENCE,
+  SECURITY,
 ];
