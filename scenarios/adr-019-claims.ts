@@ -296,6 +296,49 @@ const SECURITY: Claim = {
   },
 };
 
+const OPERATIONS: Claim = {
+  id: 'operations',
+  claim:
+    'the agent keeps its persistent connection and its KV operations through routine ' +
+    'operations: a rolling restart of every server, WAN latency between sites',
+  scenarios: ['rolling-restart', 'wan-latency'],
+  judge(outcomes) {
+    const restart = 'rolling-restart';
+    const wan = 'wan-latency';
+    return [
+      partFrom(
+        'a rolling restart of every server loses no acknowledged write',
+        restart,
+        outcomes.get(restart),
+        (r) => ({
+          verdict: holdsIf(checkPassed(r, 'acknowledged-writes')),
+          evidence: `${figure(r, 'serversRestarted') ?? '?'} servers restarted; ${checkEvidence(r, 'acknowledged-writes')}`,
+        }),
+      ),
+      partFrom(
+        'the agent keeps working through the rolling restart',
+        restart,
+        outcomes.get(restart),
+        (r) => ({
+          verdict: holdsIf(checkPassed(r, 'credential-continuity')),
+          evidence: `${checkEvidence(r, 'credential-continuity')}; ${checkEvidence(r, 'availability')}`,
+        }),
+      ),
+      partFrom(
+        'KV operations keep working with WAN latency between sites',
+        wan,
+        outcomes.get(wan),
+        (r) => ({
+          verdict: holdsIf(r.verdict === 'pass' ? true : r.verdict === 'fail' ? false : undefined),
+          evidence:
+            `scenario ${r.verdict}; p50 ${figure(r, 'p50LatencyMsBefore') ?? '?'} ms before, ` +
+            `${figure(r, 'p50LatencyMsDuring') ?? '?'} ms with ${figure(r, 'gatewayRoundTripMs') ?? '?'} ms gateway round trips`,
+        }),
+      ),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
 export const ADR_019_CLAIMS: readonly Claim[] = [
   SYSTEM_ACCOUNT,
@@ -304,4 +347,5 @@ export const ADR_019_CLAIMS: readonly Claim[] = [
   PERMISSIONS,
   RESILIENCE,
   SECURITY,
+  OPERATIONS,
 ];

@@ -6,6 +6,7 @@ import { kvReplicationHomeSite, kvReplicationSingleServers } from './kv-replicat
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { resilience } from './resilience.ts';
+import { rollingRestart } from './rolling-restart.ts';
 import { security } from './security.ts';
 import { siteFailover } from './site-failover.ts';
 import { subjectPermissions } from './subject-permissions.ts';
@@ -27,6 +28,7 @@ export const SCENARIOS: readonly Scenario[] = [
   subjectPermissions,
   resilience,
   security,
+  rollingRestart,
 ];
 
 /** The design record's claims the suite reads from the scenarios, in the ADR table's order. */
