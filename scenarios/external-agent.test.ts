@@ -27,9 +27,14 @@ afterAll(async () => {
 
 const results: ScenarioResult[] = [];
 
-async function run(scenario: Scenario, mode: string, folder: string): Promise<ScenarioResult> {
+async function run(
+  scenario: Scenario,
+  mode: string,
+  folder: string,
+  deployment = 'harmony',
+): Promise<ScenarioResult> {
   const result = await runScenario(scenario, {
-    deployment: await loadDeployment('harmony'),
+    deployment: await loadDeployment(deployment),
     seed: 7,
     outDir: join(outDir, folder),
     agent: { kind: 'command', command: `"${process.execPath}" "${AGENT}" --mode ${mode}` },
@@ -120,6 +125,14 @@ describe('an external agent given as a command', () => {
     expect(writes.evidence.map((e) => e.message).join('\n')).toMatch(/agent-1:10-claimed/);
   });
 
+  it('fails on harmony-as-written, naming the subjects the agent reported denied', async () => {
+    const result = await run(siteFailover, 'work', 'as-written', 'harmony-as-written');
+    expect(result.verdict, summaries(result)).toBe('fail');
+    const continuity = check(result, 'credential-continuity');
+    expect(continuity.verdict).toBe('fail');
+    expect(continuity.evidence.map((e) => e.message).join('\n')).toMatch(/_INBOX\./);
+  });
+
   it('is unknown, not pass, for an agent that works but reports nothing', async () => {
     const result = await run(justWork, 'silent', 'silent');
     expect(result.verdict, summaries(result)).toBe('unknown');
@@ -128,7 +141,7 @@ describe('an external agent given as a command', () => {
   });
 
   it('leaves no seed in the run directory, and no server, agent or workspace behind', async () => {
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(5);
     for (const { file, text } of await filesUnder(outDir)) {
       expect(SEED.test(text), file).toBe(false);
     }
