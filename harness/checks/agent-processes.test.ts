@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAcknowledgedWrites } from './acknowledged-writes.ts';
 import { checkCredentialContinuity } from './credential-continuity.ts';
+import { checkKvConsistency } from './kv-consistency.ts';
 import { HistoryBuilder } from './history-builder.ts';
 import { formatHistory, parseHistory } from './history-file.ts';
 
@@ -84,6 +85,35 @@ describe('external agents in acknowledged-writes', () => {
     const result = checkAcknowledgedWrites(b.build());
     expect(result.verdict).toBe('fail');
     expect(result.figures['conflicts']).toBeGreaterThan(0);
+  });
+});
+
+describe('external agents in kv-consistency', () => {
+  it("is unknown when an agent reported nothing, though the observer's watch was consistent", () => {
+    const result = checkKvConsistency(silentAgent());
+    expect(result.verdict).toBe('unknown');
+    expect(result.figures['watchDeliveries']).toBe(1);
+    expect(result.evidence.map((e) => e.message).join('\n')).toMatch(/agent-1 reported no/);
+  });
+
+  it('passes a reporting agent whose reads and the observer watch agree', () => {
+    const b = new HistoryBuilder();
+    b.processEvent('agent-1', 'started');
+    b.put('agent-1', 'a', 'agent-1:1', 1);
+    b.watch('observer', 'a', 'agent-1:1', 1, { watch: 'observer/watch' });
+    b.get('agent-1', 'a', 'agent-1:1', 1);
+    expect(checkKvConsistency(b.build()).verdict).toBe('pass');
+  });
+
+  it("fails a gap in the observer's watch of an agent's acknowledged writes", () => {
+    const b = new HistoryBuilder();
+    b.processEvent('agent-1', 'started');
+    b.put('agent-1', 'a', 'agent-1:1', 1);
+    b.watch('observer', 'a', 'agent-1:1', 1, { watch: 'observer/watch' });
+    b.put('agent-1', 'a', 'agent-1:2', 2);
+    b.put('agent-1', 'a', 'agent-1:3', 3);
+    b.watch('observer', 'a', 'agent-1:3', 3, { watch: 'observer/watch' });
+    expect(checkKvConsistency(b.build()).verdict).toBe('fail');
   });
 });
 

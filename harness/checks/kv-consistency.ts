@@ -1,4 +1,5 @@
 import type { CheckResult, Evidence, History, Verdict } from '../history/types.ts';
+import { agentProcesses } from './agent-processes.ts';
 import { writtenValues } from './observed-values.ts';
 import {
   completionIndex,
@@ -36,7 +37,8 @@ export interface KvConsistencyOptions {
  * (acknowledged or indeterminate) could be ordered after the write or read it is compared with.
  *
  * `fail` on any violation, except stale reads with `allowStaleReads`; `unknown` when there is no
- * `ok` get and no watch delivery to judge; else `pass`.
+ * `ok` get and no watch delivery to judge, or when an external agent recorded no operation (only
+ * the observer's watch of the bucket was judged, not what the agent read); else `pass`.
  */
 export function checkKvConsistency(
   history: History,
@@ -122,13 +124,19 @@ export function checkKvConsistency(
   if (!options.allowStaleReads) failures.push(...stale);
 
   const staleReadRate = gets.length === 0 ? 0 : stale.length / gets.length;
+  const nothing = gets.length === 0 && watch.deliveries === 0;
+  const silent = agentProcesses(history).silent.map((agent) => ({
+    message: `${agent} reported no operation: what it read is not known, only the bucket was judged`,
+    records: [],
+  }));
   const verdict: Verdict =
-    failures.length > 0 ? 'fail' : gets.length === 0 && watch.deliveries === 0 ? 'unknown' : 'pass';
+    failures.length > 0 ? 'fail' : nothing || silent.length > 0 ? 'unknown' : 'pass';
   const rate = `${(staleReadRate * 100).toFixed(1)}%`;
   const summary =
-    verdict === 'unknown'
+    nothing && failures.length === 0
       ? 'no ok get and no watch delivery to judge'
-      : `${gets.length} ok gets: ${stale.length} stale (${rate}` +
+      : `${silent.length > 0 ? `${silent.length} agents reported nothing; ` : ''}` +
+        `${gets.length} ok gets: ${stale.length} stale (${rate}` +
         `${options.allowStaleReads ? ', allowed' : ''}), ${nonMonotonicReads} non-monotonic, ` +
         `${unwrittenReads} unwritten; ${watch.deliveries} watch deliveries: ` +
         `${watch.duplicates} duplicate, ${watch.outOfOrder} out of order, ${watch.gaps} gaps`;
@@ -137,7 +145,7 @@ export function checkKvConsistency(
     name: KV_CONSISTENCY,
     verdict,
     summary,
-    evidence: options.allowStaleReads ? [...failures, ...stale] : failures,
+    evidence: [...failures, ...(options.allowStaleReads ? stale : []), ...silent],
     figures: {
       okGets: gets.length,
       staleReads: stale.length,
