@@ -24,6 +24,37 @@ export interface MeshLink {
 /** A link to create: where its proxy should listen (port 0 or none: Toxiproxy picks one). */
 export type PlannedLink = Omit<MeshLink, 'listen'> & { listenHost: string; listenPort?: number };
 
+/** A link of the mesh before a backend says where its proxy listens and what it forwards to. */
+export type LinkSkeleton = Pick<MeshLink, 'name' | 'kind' | 'from' | 'to'>;
+
+/**
+ * Every link of a supercluster's mesh, named the one way faults select them by: a client link
+ * per server (`cl>site-2-n1`), then for each other server a route (`rt-`, site-mates) or a
+ * gateway (`gw-`, other sites) link per dialling server. `place` says, per backend, where each
+ * proxy listens and what it forwards to.
+ */
+export function planMeshLinks(
+  servers: readonly ServerPlan[],
+  place: (link: LinkSkeleton) => Pick<PlannedLink, 'upstream' | 'listenHost' | 'listenPort'>,
+): PlannedLink[] {
+  const links: PlannedLink[] = [];
+  const add = (link: LinkSkeleton) => links.push({ ...link, ...place(link) });
+  for (const to of servers) {
+    add({ name: `cl>${to.name}`, kind: 'client', to });
+    for (const from of servers) {
+      if (from === to) continue;
+      const route = from.site === to.site;
+      add({
+        name: `${route ? 'rt' : 'gw'}-${from.name}>${to.name}`,
+        kind: route ? 'route' : 'gateway',
+        from,
+        to,
+      });
+    }
+  }
+  return links;
+}
+
 /** Gateway URLs a server dials, by remote site: the listen addresses of its gateway links. */
 export function gatewayUrlsOf(
   links: readonly MeshLink[],

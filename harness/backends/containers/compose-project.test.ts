@@ -74,6 +74,14 @@ function compose(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
+/** Ids of this test's compose project's containers or networks, as one string. */
+function projectResources(list: string[]): string {
+  const filter = `label=com.docker.compose.project=nats-chaos-test-${process.pid}`;
+  const result = spawnSync('docker', [...list, '-q', '--filter', filter], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`docker ${list.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
 describe('docker-compose.yml', () => {
   let images: { nats: string; toxiproxy: string };
   beforeEach(skipWithoutDocker);
@@ -128,29 +136,7 @@ describe('docker-compose.yml', () => {
 
     const down = compose(['down', '-v', '--remove-orphans']);
     expect(down.status, down.output).toBe(0);
-    const left = spawnSync(
-      'docker',
-      [
-        'ps',
-        '-a',
-        '-q',
-        '--filter',
-        `label=com.docker.compose.project=nats-chaos-test-${process.pid}`,
-      ],
-      { encoding: 'utf8' },
-    ).stdout.trim();
-    expect(left).toBe('');
-    const networks = spawnSync(
-      'docker',
-      [
-        'network',
-        'ls',
-        '-q',
-        '--filter',
-        `label=com.docker.compose.project=nats-chaos-test-${process.pid}`,
-      ],
-      { encoding: 'utf8' },
-    ).stdout.trim();
-    expect(networks).toBe('');
+    expect(projectResources(['ps', '-a'])).toBe('');
+    expect(projectResources(['network', 'ls'])).toBe('');
   });
 });

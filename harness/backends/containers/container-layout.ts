@@ -1,5 +1,6 @@
 import {
   gatewayUrlsOf,
+  planMeshLinks,
   routeUrlsOf,
   type MeshLink,
   type PlannedLink,
@@ -41,33 +42,19 @@ export function planContainerLinks(
   topology: TopologyPlan,
   proxyAddressOf: (server: ServerPlan) => string,
 ): PlannedLink[] {
-  const links: PlannedLink[] = [];
-  const { servers } = topology;
   let port = LINK_PROXY_BASE;
-  servers.forEach((to, i) => {
-    links.push({
-      name: `cl>${to.name}`,
-      kind: 'client',
-      to,
-      upstream: `${to.name}:${SERVER_PORTS.client}`,
-      listenHost: '0.0.0.0',
-      listenPort: CLIENT_PROXY_BASE + i,
-    });
-    for (const from of servers) {
-      if (from === to) continue;
-      const route = from.site === to.site;
-      links.push({
-        name: `${route ? 'rt' : 'gw'}-${from.name}>${to.name}`,
-        kind: route ? 'route' : 'gateway',
-        from,
-        to,
-        upstream: `${to.name}:${route ? SERVER_PORTS.cluster : SERVER_PORTS.gateway}`,
-        listenHost: proxyAddressOf(from),
-        listenPort: port++,
-      });
+  return planMeshLinks(topology.servers, ({ kind, from, to }) => {
+    if (kind === 'client') {
+      const listenPort = clientProxyPort(topology, to);
+      return { upstream: `${to.name}:${SERVER_PORTS.client}`, listenHost: '0.0.0.0', listenPort };
     }
+    const toPort = kind === 'route' ? SERVER_PORTS.cluster : SERVER_PORTS.gateway;
+    return {
+      upstream: `${to.name}:${toPort}`,
+      listenHost: proxyAddressOf(from!),
+      listenPort: port++,
+    };
   });
-  return links;
 }
 
 /** The client proxy port of a server inside the proxy container. */

@@ -1,5 +1,5 @@
 import { DecoyAddress } from '../../faults/decoy-address.ts';
-import { ProxyMesh, type PlannedLink } from '../../faults/proxy-mesh.ts';
+import { planMeshLinks, ProxyMesh, type PlannedLink } from '../../faults/proxy-mesh.ts';
 import type { ServerPlan, TopologyPlan } from '../../topology/plan.ts';
 import type { ServerAddresses } from '../../topology/render-config.ts';
 import { freePorts } from '../ports.ts';
@@ -165,31 +165,13 @@ export class ProcessNetwork implements AsyncDisposable {
   /** Every link: gateways between servers of different sites, routes between site-mates (each
    *  per dialling server), and one client link per server on loopback for agents. */
   private planLinks(): PlannedLink[] {
-    const links: PlannedLink[] = [];
-    const { servers } = this.topology;
-    for (const to of servers) {
-      const at = (port: number) => `${this.bindHost(to)}:${port}`;
-      links.push({
-        name: `cl>${to.name}`,
-        kind: 'client',
-        to,
-        upstream: at(this.port(to).client),
-        listenHost: LOOPBACK,
-      });
-      for (const from of servers) {
-        if (from === to) continue;
-        const route = from.site === to.site;
-        links.push({
-          name: `${route ? 'rt' : 'gw'}-${from.name}>${to.name}`,
-          kind: route ? 'route' : 'gateway',
-          from,
-          to,
-          upstream: at(route ? this.port(to).cluster : this.port(to).gateway),
-          listenHost: this.hostSide(from),
-        });
-      }
-    }
-    return links;
+    return planMeshLinks(this.topology.servers, ({ kind, from, to }) => {
+      const ports = this.port(to);
+      const port =
+        kind === 'client' ? ports.client : kind === 'route' ? ports.cluster : ports.gateway;
+      const upstream = `${this.bindHost(to)}:${port}`;
+      return { upstream, listenHost: kind === 'client' ? LOOPBACK : this.hostSide(from!) };
+    });
   }
 
   private port(server: ServerPlan): Ports {
