@@ -339,6 +339,52 @@ const OPERATIONS: Claim = {
   },
 };
 
+const CREDENTIAL_ROTATION: Claim = {
+  id: 'credential-rotation',
+  claim:
+    "the agent's credentials are managed in the secret store mounted into each site's NATS " +
+    'container, so they can be rotated there',
+  scenarios: ['credential-rotation-site-by-site', 'credential-rotation-add-then-remove'],
+  judge(outcomes) {
+    const naive = 'credential-rotation-site-by-site';
+    const safe = 'credential-rotation-add-then-remove';
+    // An agent that never opened the bucket shows nothing about rotation: its permissions
+    // stopped it first (see the permissions claim).
+    const worked = (r: ScenarioOutcome) => expectationMet(r, 'agent-opens-bucket') === true;
+    const stopped = 'the agent could not open the bucket, so the rotation was not measured';
+    return [
+      partFrom(
+        "replacing the agent's key site by site keeps it working",
+        naive,
+        outcomes.get(naive),
+        (r) => {
+          const window = figure(r, 'lockoutWindowMs');
+          if (!worked(r) || window === undefined) return { verdict: undefined, evidence: stopped };
+          return {
+            verdict: window === 0 ? 'holds' : 'fails',
+            evidence:
+              `locked out for ${window} ms, until the new seed reached it` +
+              (expectationMet(r, 'agent-not-locked-out') === false
+                ? '; with nats.js defaults for good'
+                : ''),
+          };
+        },
+      ),
+      partFrom(
+        'adding the new key everywhere before removing the old one keeps it working',
+        safe,
+        outcomes.get(safe),
+        (r) => ({
+          verdict: worked(r) ? holdsIf(checkPassed(r, 'credential-continuity')) : undefined,
+          evidence: worked(r)
+            ? `${checkEvidence(r, 'credential-continuity')}; no ok operation missed for ${figure(r, 'lockoutWindowMs') ?? '?'} ms`
+            : stopped,
+        }),
+      ),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
 export const ADR_019_CLAIMS: readonly Claim[] = [
   SYSTEM_ACCOUNT,
@@ -348,4 +394,5 @@ export const ADR_019_CLAIMS: readonly Claim[] = [
   RESILIENCE,
   SECURITY,
   OPERATIONS,
+  CREDENTIAL_ROTATION,
 ];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
 
@@ -22,11 +23,16 @@ export interface ClientSettings {
  * only; it is never logged. Pings are short so a frozen server is noticed in seconds.
  */
 export async function connectWithSeed(settings: ClientSettings): Promise<NatsConnection> {
-  const seed = new TextEncoder().encode((await readFile(settings.seedFile, 'utf8')).trim());
+  // Read once now, so a missing file fails the connect; then again at every (re)connect, so a
+  // seed rotated in the secret store is used from the next connect on, as a mounted file is.
+  let seed = await readSeed(settings.seedFile);
   const options: ConnectionOptions = {
     servers: settings.servers,
     name: settings.name,
-    authenticator: nkeyAuthenticator(seed),
+    authenticator: nkeyAuthenticator(() => {
+      seed = readSeedSync(settings.seedFile) ?? seed;
+      return seed;
+    }),
     noRandomize: true,
     // Site addresses come from the harness; gossiped ones could route around a proxy.
     ignoreClusterUpdates: true,
@@ -41,6 +47,19 @@ export async function connectWithSeed(settings: ClientSettings): Promise<NatsCon
     waitOnFirstConnect: false,
   };
   return connect(options);
+}
+
+async function readSeed(file: string): Promise<Uint8Array> {
+  return new TextEncoder().encode((await readFile(file, 'utf8')).trim());
+}
+
+/** The seed in `file` now, or undefined when it cannot be read (the last one is kept). */
+function readSeedSync(file: string): Uint8Array | undefined {
+  try {
+    return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
 }
 
 /** The server and site a connection is on right now, as its INFO says. */

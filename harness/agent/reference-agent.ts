@@ -102,6 +102,14 @@ export class ReferenceAgent {
     log('%s workload started on %s', id, connectedTo(nc).server ?? '?');
   }
 
+  /**
+   * Drops the connection and connects again, as a client does when told its credentials were
+   * rotated: the next connect reads the seed file anew.
+   */
+  async reconnect(): Promise<void> {
+    if (this.nc && !this.nc.isClosed()) await this.nc.reconnect();
+  }
+
   /** Stops the workload, waits for the operation in flight, and closes the connection. */
   async stop(): Promise<void> {
     this.running = false;

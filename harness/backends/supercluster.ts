@@ -59,6 +59,12 @@ export interface StartedSupercluster extends AsyncDisposable {
   /** Start the target's stopped servers again, with the same config and store. */
   restart(target: FaultTarget): Promise<void>;
 
+  /**
+   * Make the target's servers re-read their config (SIGHUP), after the harness changed a
+   * site's accounts file. Absent on backends that cannot do it.
+   */
+  reload?(target: FaultTarget): Promise<void>;
+
   /** Wait until the running servers form a supercluster again. */
   waitReady(timeoutMs?: number): Promise<ReadinessReport>;
 

@@ -82,6 +82,13 @@ export class NatsProcess {
     log('%s resumed', this.id);
   }
 
+  /** SIGHUP: the server re-reads its config (and included files) and applies what changed. */
+  reload(): void {
+    if (this.state !== 'running') throw new Error(`${this.id} is not running`);
+    this.child!.kill('SIGHUP');
+    log('%s reloading its config', this.id);
+  }
+
   /** Resolves when the process has exited, with its exit code (null after a signal). */
   waitExit(): Promise<number | null> {
     return this.exited ?? Promise.resolve(null);

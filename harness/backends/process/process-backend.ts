@@ -276,6 +276,10 @@ class ProcessSupercluster implements StartedSupercluster {
     }
   }
 
+  async reload(target: FaultTarget): Promise<void> {
+    this.select(target).forEach((s) => s.process.reload());
+  }
+
   async waitReady(timeoutMs = 60_000): Promise<ReadinessReport> {
     const live = this.servers.filter((s) => s.process.state === 'running');
     return waitForSupercluster(live.map(monitored), timeoutMs);
