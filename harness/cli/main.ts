@@ -37,6 +37,7 @@ export function buildProgram(): Command {
     )
     .option('--scenario <name...>', 'scenarios to run (default: all)')
     .option('--seed <n>', 'seed for the workload and fault schedule, to replay a run')
+    .option('--repeat <n>', 'run the selection n times with one seed and report flaky checks')
     .option('--out <dir>', 'run directory for results.json and histories')
     .option('--nats-image <image>', 'NATS image for --backend containers (NATS_CHAOS_NATS_IMAGE)')
     .option(
