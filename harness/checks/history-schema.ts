@@ -73,7 +73,8 @@ export type ConnectionStatusesCovered = Covered<
   Exclude<ConnectionStatus, (typeof CONNECTION_STATUSES)[number]>
 >;
 
-const FAULT_KINDS = [
+/** Every fault kind a history may record, for schemas that validate one. */
+export const FAULT_KINDS = [
   'kill',
   'stop',
   'pause',

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { HarnessError } from '../errors.ts';
+import { FAULT_KINDS } from '../checks/history-schema.ts';
 import type { FaultKind } from '../history/types.ts';
 
 /** A policy file that cannot be read, is not JSON, or has a field of the wrong name or type. */
@@ -37,21 +38,6 @@ export interface Rule {
   /** Overrides the policy's `regression` for this rule. */
   regression?: Regression;
 }
-
-const FAULT_KINDS = [
-  'kill',
-  'stop',
-  'pause',
-  'restart',
-  'wipe',
-  'partition',
-  'isolate',
-  'latency',
-  'bandwidth',
-  'reset-peer',
-  'slicer',
-  'config-change',
-] as const satisfies readonly FaultKind[];
 
 /** A release policy, as `policies/*.json` hold it. Every rule is optional. */
 export interface Policy {
