@@ -6,6 +6,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
+import { ERROR_CLASSES } from '../checks/history-schema.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
 import { logger } from '../logger.ts';
 
@@ -23,16 +24,7 @@ const REPORTED_OPERATIONS = [
 ] as const;
 
 const error = z.object({
-  class: z.enum([
-    'authorization',
-    'permission',
-    'timeout',
-    'no-responders',
-    'jetstream',
-    'closed',
-    'connection',
-    'other',
-  ]),
+  class: z.enum(ERROR_CLASSES),
   message: z.string(),
   subject: z.string().optional(),
   operation: z.enum(['publish', 'subscription']).optional(),

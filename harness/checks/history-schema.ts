@@ -45,7 +45,8 @@ export type OperationNamesCovered = Covered<
   Exclude<OperationName, (typeof OPERATION_NAMES)[number]>
 >;
 
-const ERROR_CLASSES = [
+/** Every class an operation's error may have. */
+export const ERROR_CLASSES = [
   'authorization',
   'permission',
   'timeout',
