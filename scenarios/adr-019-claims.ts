@@ -385,6 +385,56 @@ const CREDENTIAL_ROTATION: Claim = {
   },
 };
 
+const CONFIGURATION_DRIFT: Claim = {
+  id: 'configuration-drift',
+  claim:
+    "if one site's config is updated without the others, authentication fails during a site " +
+    'failover; a management step must make the account exist on every instance first',
+  scenarios: ['config-drift'],
+  judge(outcomes) {
+    const s = 'config-drift';
+    const o = outcomes.get(s);
+    return [
+      partFrom('a site whose config was updated first refuses the agent', s, o, (r) => {
+        const ok = expectationMet(r, 'user-missing');
+        return {
+          verdict: holdsIf(ok),
+          evidence: `site-3 without the agent user refusing it: ${met(ok)}`,
+        };
+      }),
+      partFrom('the drift shows only when the agent fails over', s, o, (r) => {
+        const cut = figure(r, 'cutOffMs[user-missing]');
+        if (expectationMet(r, 'agent-opens-bucket') !== true || cut === undefined) {
+          return {
+            verdict: undefined,
+            evidence: 'the agent could not open the bucket, so nothing was seen',
+          };
+        }
+        return {
+          verdict: cut > 0 ? 'fails' : 'holds',
+          evidence:
+            cut > 0
+              ? `the reload cut the agent's connection at site-3 at once: ${cut} ms without an ok operation, ` +
+                `then ${figure(r, 'writesOk[user-missing]') ?? '?'} writes ok on another site`
+              : 'the agent connected at site-3 was not disturbed by the reload',
+        };
+      }),
+      partFrom(
+        'without the account at a site the agent is refused there (the management step is needed)',
+        s,
+        o,
+        (r) => {
+          const ok = expectationMet(r, 'account-missing');
+          return {
+            verdict: holdsIf(ok),
+            evidence: `site-3 without HARMONY refusing the agent: ${met(ok)}`,
+          };
+        },
+      ),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
 export const ADR_019_CLAIMS: readonly Claim[] = [
   SYSTEM_ACCOUNT,
@@ -395,4 +445,5 @@ export const ADR_019_CLAIMS: readonly Claim[] = [
   SECURITY,
   OPERATIONS,
   CREDENTIAL_ROTATION,
+  CONFIGURATION_DRIFT,
 ];

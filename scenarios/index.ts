@@ -2,6 +2,7 @@ import type { Claim } from '../harness/claims/claim.ts';
 import type { Scenario } from '../harness/scenario/scenario.ts';
 import { ADR_019_CLAIMS } from './adr-019-claims.ts';
 import { authorizationSync } from './authorization-sync.ts';
+import { configDrift } from './config-drift.ts';
 import { credentialRotation } from './credential-rotation.ts';
 import { kvReplicationHomeSite, kvReplicationSingleServers } from './kv-replication.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
@@ -32,6 +33,7 @@ export const SCENARIOS: readonly Scenario[] = [
   rollingRestart,
   credentialRotation('site-by-site'),
   credentialRotation('add-then-remove'),
+  configDrift,
 ];
 
 /** The design record's claims the suite reads from the scenarios, in the ADR table's order. */
