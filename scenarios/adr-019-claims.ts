@@ -435,6 +435,32 @@ const CONFIGURATION_DRIFT: Claim = {
   },
 };
 
+const SCALABILITY: Claim = {
+  id: 'scalability',
+  claim: 'Site-4 or Site-5 can be added simply by copying the HARMONY account definition',
+  scenarios: ['scalability'],
+  judge(outcomes) {
+    const s = 'scalability';
+    const o = outcomes.get(s);
+    return [
+      partFrom('a fourth site with a copy of the account definition joins', s, o, (r) => {
+        const sites = figure(r, 'sites');
+        return {
+          verdict: sites === undefined ? undefined : sites === 4 ? 'holds' : 'fails',
+          evidence: `the supercluster formed with ${sites ?? '?'} sites; ${checkEvidence(r, 'credential-continuity')}`,
+        };
+      }),
+      partFrom('the agent works on the new site', s, o, (r) => {
+        const ok = expectationMet(r, 'agent-works-on-new-site');
+        return {
+          verdict: holdsIf(ok),
+          evidence: `every operation from site-4 ok ${met(ok)} (${figure(r, 'okOnNewSite') ?? '?'} ok there)`,
+        };
+      }),
+    ];
+  },
+};
+
 /** Every claim of ADR 019 the suite reads, in the ADR's order. */
 export const ADR_019_CLAIMS: readonly Claim[] = [
   SYSTEM_ACCOUNT,
@@ -444,6 +470,7 @@ export const ADR_019_CLAIMS: readonly Claim[] = [
   RESILIENCE,
   SECURITY,
   OPERATIONS,
-  CREDENTIAL_ROTATION,
+  SCALABILITY,
   CONFIGURATION_DRIFT,
+  CREDENTIAL_ROTATION,
 ];

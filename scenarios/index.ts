@@ -9,6 +9,7 @@ import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { resilience } from './resilience.ts';
 import { rollingRestart } from './rolling-restart.ts';
+import { scalability } from './scalability.ts';
 import { security } from './security.ts';
 import { siteFailover } from './site-failover.ts';
 import { subjectPermissions } from './subject-permissions.ts';
@@ -34,6 +35,7 @@ export const SCENARIOS: readonly Scenario[] = [
   credentialRotation('site-by-site'),
   credentialRotation('add-then-remove'),
   configDrift,
+  scalability,
 ];
 
 /** The design record's claims the suite reads from the scenarios, in the ADR table's order. */
