@@ -129,6 +129,19 @@ describe('expected-outcomes', () => {
     expect(result.evidence.map((e) => e.message).join('\n')).toMatch(/LOCKOUT: conn-default/);
   });
 
+  it('matches words of an error message, and fails on other words', () => {
+    const byMessage = (message: string): Expectation => ({
+      id: 'by-message',
+      what: 'refused for want of JetStream',
+      process: 'sys-agent',
+      outcome: 'refused',
+      errors: [{ class: 'jetstream', message }],
+    });
+    const met = checkExpectedOutcomes(history(), { expectations: [byMessage('not enabled')] });
+    const unmet = checkExpectedOutcomes(history(), { expectations: [byMessage('no suitable')] });
+    expect([met.verdict, unmet.verdict]).toEqual(['pass', 'fail']);
+  });
+
   it('is unknown, not pass, when a process never did what is judged', () => {
     const result = checkExpectedOutcomes(history(), {
       expectations: [{ id: 'x', what: 'x', process: 'nobody', outcome: 'ok' }],
