@@ -4,6 +4,7 @@ import { ADR_019_CLAIMS } from './adr-019-claims.ts';
 import { authorizationSync } from './authorization-sync.ts';
 import { configDrift } from './config-drift.ts';
 import { credentialRotation } from './credential-rotation.ts';
+import { kvMirrors } from './kv-mirrors.ts';
 import { kvReplicationHomeSite, kvReplicationSingleServers } from './kv-replication.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   authorizationSync('other-key'),
   kvReplicationSingleServers,
   kvReplicationHomeSite,
+  kvMirrors,
   subjectPermissions,
   resilience,
   security,

@@ -30,6 +30,11 @@ export interface AgentOptions {
   paceMs?: number;
   /** Also watch every key and record each delivery. */
   watch?: boolean;
+  /**
+   * Read with direct gets, which any replica or mirror of the bucket may answer (binding alone
+   * leaves gets to the stream's leader).
+   */
+  directGet?: boolean;
   random: SeededRandom;
   recorder: HistoryRecorder;
 }
@@ -89,7 +94,8 @@ export class ReferenceAgent {
 
     this.kv = await this.operation('open-bucket', { key: this.options.bucket }, async () => {
       const js = nc.jetstream({ timeout: this.options.requestTimeoutMs });
-      return { result: await js.views.kv(this.options.bucket, { bindOnly: true }) };
+      const direct = this.options.directGet ? { allow_direct: true } : {};
+      return { result: await js.views.kv(this.options.bucket, { bindOnly: true, ...direct }) };
     });
     if (!this.kv) {
       this.progress.startFailed = true;

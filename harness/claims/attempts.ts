@@ -105,7 +105,7 @@ export async function connectAs(
 export async function startAgentAs(
   ctx: ScenarioContext,
   id: string,
-  client: Partial<ClientAs>,
+  client: Partial<ClientAs> & { directGet?: boolean },
   overrides: AgentOverrides = {},
 ): Promise<ReferenceAgent> {
   const { deployment } = ctx.cluster;
@@ -126,6 +126,7 @@ export async function startAgentAs(
     requestTimeoutMs: deployment.client.requestTimeoutMs,
     keys: overrides.keys ?? ctx.keys,
     watch: overrides.watch ?? true,
+    directGet: client.directGet,
     paceMs: overrides.paceMs,
     writeRatio: overrides.writeRatio,
     random: ctx.random.fork(id),
