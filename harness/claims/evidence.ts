@@ -64,6 +64,11 @@ export function holdsIf(value: boolean | undefined): PartVerdict | undefined {
   return value === undefined ? undefined : value ? 'holds' : 'fails';
 }
 
+/** An expectation's state in words, for evidence lines. */
+export function metWord(met: boolean | undefined): string {
+  return met === undefined ? 'undecided' : met ? 'met' : 'not met';
+}
+
 /** A part that no scenario builds yet: always `unknown`, saying so. */
 export function notBuilt(what: string, why: string): ClaimPart {
   return { what, verdict: 'unknown', evidence: `not built yet: ${why}` };
