@@ -16,7 +16,7 @@ import {
   unavailableWindows,
 } from '../checks/index.ts';
 import { MUTATIONS } from '../checks/operations.ts';
-import type { CheckResult, History, Verdict } from '../history/types.ts';
+import type { CheckResult, FaultRecord, History, Verdict } from '../history/types.ts';
 import { percentile } from '../scenario/window-figures.ts';
 import { describeEvidence } from './junit-report.ts';
 import type { RunResults } from './results-file.ts';
@@ -225,7 +225,11 @@ export function unavailableByFaultKind(
 
 /**
  * Latency of ok reads and writes invoked while a latency fault was in effect (from verified to
- * ended), pooled over every scenario, as the p50 and p99 by nearest rank.
+ * ended) on a link the operation crossed, pooled over every scenario, as the p50 and p99 by
+ * nearest rank. An operation crosses the gateway from the site its client was connected to
+ * to the bucket's home site (where the replicas were at the end); one served in the home site
+ * crosses none, and a fault on a third site's links does not touch it. Where the history does
+ * not say (no replica records, no site), every operation under the fault counts.
  */
 export function wanLatency(
   results: RunResults,
@@ -240,15 +244,24 @@ export function wanLatency(
       continue;
     }
     const end = history.records.at(-1)?.time ?? 0;
-    const windows = history.faults
-      .filter((f) => f.kind === 'latency' && f.effective !== undefined)
-      .map((f) => [f.effective!, f.end ?? end] as const);
+    const homeSites = new Set(
+      history.records.flatMap((r) =>
+        r.type === 'observation' && r.op === 'replica' ? [r.site] : [],
+      ),
+    );
+    const faults = history.faults.filter((f) => f.kind === 'latency' && f.effective !== undefined);
+    const windows = faults.map((f) => [f.effective!, f.end ?? end, f.target] as const);
     if (windows.length > 0 && scenario.reason)
       why.push(`${scenario.name}: ${unfinished(scenario)}`);
     for (const { invoke, completion, outcome } of pairOperations(history)) {
       const readOrWrite = invoke.op === 'get' || MUTATIONS.has(invoke.op);
       if (!readOrWrite || outcome !== 'ok' || completion === undefined) continue;
-      if (!windows.some(([from, to]) => invoke.time >= from && invoke.time < to)) continue;
+      const site = completion.site ?? invoke.site;
+      const under = windows.some(
+        ([from, to, target]) =>
+          invoke.time >= from && invoke.time < to && crosses(site, homeSites, target),
+      );
+      if (!under) continue;
       samples.push(completion.time - invoke.time);
     }
   }
@@ -266,4 +279,18 @@ export function wanLatency(
           evidence: [`${samples.length} ok reads and writes under latency faults`],
         };
   return { p50: figure(50), p99: figure(99) };
+}
+
+/** Whether an operation from `site` to the home site crosses a link the fault `target` slows. */
+function crosses(
+  site: string | undefined,
+  homeSites: ReadonlySet<string>,
+  target: FaultRecord['target'],
+): boolean {
+  if (site === undefined || homeSites.size === 0) return true;
+  if (homeSites.has(site)) return false;
+  const path = new Set([site, ...homeSites]);
+  if (target.site !== undefined) return path.has(target.site);
+  const ends = /^(site-\d+)->(site-\d+)$/.exec(target.link ?? '');
+  return ends ? path.has(ends[1]!) && path.has(ends[2]!) : true;
 }
