@@ -12,9 +12,10 @@ describe('config-drift', () => {
     expect(claimOf(result, 'configuration-drift').verdict).not.toBe('unknown');
   });
 
-  it('on harmony-as-written: fails, its agent cannot open the bucket', async () => {
+  it('on harmony-as-written: fails, its agent cannot open the bucket; site-3 still refuses it', async () => {
     const result = await run('harmony-as-written');
     expect(result.verdict).toBe('fail');
     expect(evidenceOf(result)).toMatch(/NOT met: the deployment's agent opens the bucket.*_INBOX/);
+    expect(evidenceOf(result)).toMatch(/met: while the HARMONY account does not exist yet/);
   });
 });

@@ -74,9 +74,9 @@ export const kvReplicationSingleServers: Scenario = {
     }
 
     const roles = siteRoles(ctx);
+    await recordReplicaSites(ctx);
     const agent = await ctx.startAgent('agent-1');
     if (!(await ctx.waitForAgent(agent, '20 ok operations', (p) => p.ok >= 20))) return;
-    await recordReplicaSites(ctx);
     await loseSite(ctx, agent, roles.home, 'home');
   },
 };
@@ -109,9 +109,9 @@ export const kvReplicationHomeSite: Scenario = {
   },
   async run(ctx) {
     const roles = siteRoles(ctx);
+    await recordReplicaSites(ctx);
     const agent = await ctx.startAgent('agent-1');
     if (!(await ctx.waitForAgent(agent, '20 ok operations', (p) => p.ok >= 20))) return;
-    await recordReplicaSites(ctx);
     await loseSite(ctx, agent, roles.other, 'other');
     await loseSite(ctx, agent, roles.home, 'home');
   },

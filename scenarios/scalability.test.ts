@@ -16,5 +16,7 @@ describe('scalability', () => {
     const result = await run('harmony-as-written');
     expect(result.verdict).toBe('fail');
     expect(evidenceOf(result)).toMatch(/NOT met: the deployment's agent opens the bucket.*_INBOX/);
+    // The fourth site joined all the same: only the agent's permissions failed.
+    expect(claimOf(result, 'scalability').parts[0]!.verdict).toBe('holds');
   });
 });
