@@ -15,7 +15,8 @@ import { buildResults, exitCodeFor, writeResults } from '../report/results-file.
 import { formatVerdictTable } from '../report/verdict-table.ts';
 import { writeRunReports } from '../report/write-reports.ts';
 import type { Scenario, ScenarioResult } from '../scenario/scenario.ts';
-import { findScenario } from '../../scenarios/index.ts';
+import { CLAIMS, findScenario } from '../../scenarios/index.ts';
+import { judgeClaims } from '../claims/claim.ts';
 import { planChecks } from './check-plan.ts';
 import { openStoredRun, type StoredRun } from './stored-run.ts';
 
@@ -77,7 +78,11 @@ export async function checkCommand(runDir: string, io: CheckIo = {}): Promise<nu
     return judgeScenario(history, dir, run, io.findScenario ?? findScenario, say);
   });
 
-  const summary = buildResults(runSummary(run, metas, results), results);
+  const summary = buildResults(
+    runSummary(run, metas, results),
+    results,
+    judgeClaims(CLAIMS, results),
+  );
   const file = await writeResults(run.dir, summary, CHECK_RESULTS_FILE);
   const reports = await writeRunReports(run.dir, summary);
   out(`\n${formatVerdictTable(summary)}\n\nresults: ${file}\nreports: ${reports.join(', ')}\n`);
