@@ -25,7 +25,7 @@ export interface CheckPlan {
  *    recorded beside them (or, in a file from before options were recorded, the options the
  *    scenario has now);
  * 2. else the scenario as `find` knows it: its checks and options;
- * 3. else every checker, without options, and `source` says so: a history whose scenario is
+ * 3. else every checker that needs no options, and `source` says so: a history whose scenario is
  *    gone, or one written by hand.
  */
 export function planChecks(
@@ -58,5 +58,8 @@ export function planChecks(
   const source =
     `scenario '${scenario}' is not known to this harness and no results.json records its ` +
     'checks: judged by every checker, without options';
-  return { checks: Object.keys(CHECKERS), options: {}, source, everyChecker: true };
+  // expected-outcomes judges only what a scenario stated in its options; without them it would
+  // pass having judged nothing, so it has no place among checks run without options.
+  const checks = Object.keys(CHECKERS).filter((name) => name !== 'expected-outcomes');
+  return { checks, options: {}, source, everyChecker: true };
 }
