@@ -25,7 +25,9 @@ export type KeyChange = 'add-new' | 'replace' | 'remove-old';
 export class ConfigReloadUnsupportedError extends HarnessError {
   readonly code = 'CONFIG_RELOAD_UNSUPPORTED';
   constructor(readonly backend: string) {
-    super(`the ${backend} backend cannot reload a server's config; run with --backend process`);
+    super(
+      `the ${backend} backend cannot reload a server's config; run with --backend process or containers`,
+    );
     this.name = 'ConfigReloadUnsupportedError';
   }
 }

@@ -256,6 +256,16 @@ class ContainerSupercluster implements StartedSupercluster {
     await Promise.all(stopped.map((s) => this.startAgain(s)));
   }
 
+  /**
+   * SIGHUP to the target's running containers: nats-server re-reads its config and the accounts
+   * file mounted from the secrets dir, which the harness rewrites in place (the same inode), so
+   * the container sees the new text through its bind mount.
+   */
+  async reload(target: FaultTarget): Promise<void> {
+    const running = this.select(target).filter((s) => s.status() === 'running');
+    await Promise.all(running.map((s) => s.container.kill({ signal: 'SIGHUP' })));
+  }
+
   async wipe(target: FaultTarget): Promise<void> {
     for (const s of this.select(target)) await wipeStore(s, s.storeDir);
   }
