@@ -47,7 +47,7 @@ describe('config reload on containers', () => {
     expect(result.figures['lockoutWindowMs']).toBeGreaterThanOrEqual(2_000);
   });
 
-  it('configuration drift: site-3 refuses the agent while drifted, another site serves it', async () => {
+  it('configuration drift: site-3 refuses the agent, another site serves it', async () => {
     const result = await run(configDrift);
     expect(result.verdict, evidenceOf(result)).toBe('pass');
     expect(result.figures['writesOk[user-missing]']).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ async function messagesAt(monitorUrl: string): Promise<number | undefined> {
 }
 
 describe.each<BackendName>(['process', 'containers'])('wipe on the %s backend', (backend) => {
-  it("empties a stopped replica's store, which catches up from its peers after the restart", async (ctx) => {
+  it("empties a stopped replica's store; it catches up after restart", async (ctx) => {
     if (backend === 'containers') skipWithoutDocker(ctx);
     const images = backend === 'containers' && dockerUp ? await testImages() : undefined;
     const { deployment } = await loadDeployment('harmony');

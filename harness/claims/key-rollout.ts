@@ -26,7 +26,7 @@ export class ConfigReloadUnsupportedError extends HarnessError {
   readonly code = 'CONFIG_RELOAD_UNSUPPORTED';
   constructor(readonly backend: string) {
     super(
-      `the ${backend} backend cannot reload a server's config; run with --backend process or containers`,
+      `the ${backend} backend cannot reload a server's config; use --backend process or containers`,
     );
     this.name = 'ConfigReloadUnsupportedError';
   }

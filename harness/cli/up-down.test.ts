@@ -49,7 +49,7 @@ async function down(args: string[]): Promise<{ status: number | null; output: st
 }
 
 describe('nats-chaos up and down, process backend', () => {
-  it('keeps a deployment up, says where it is, and down --run stops it and leaves nothing', async () => {
+  it('keeps a deployment up, says where; down --run stops it, leaving nothing', async () => {
     const up = await startUp(['--deployment', 'harmony']);
     const text = up.output();
     expect(text).toMatch(/site-1: nats:\/\/127\.0\.0\.1:\d+/);
@@ -86,7 +86,7 @@ describe('nats-chaos up and down, container backend', () => {
     env = { NATS_CHAOS_NATS_IMAGE: images.nats, NATS_CHAOS_TOXIPROXY_IMAGE: images.toxiproxy };
   }, 120_000);
 
-  it('after a SIGKILL of the harness, down removes every container and network of the run', async (ctx) => {
+  it('after a SIGKILL of the harness, down removes all containers and networks', async (ctx) => {
     skipWithoutDocker(ctx);
     const up = await startUp(['--backend', 'containers', '--no-bucket'], env);
     expect(up.output()).toMatch(/site-3: nats:\/\/127\.0\.0\.1:\d+/);

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('nats-chaos render', () => {
-  it('the repository docker-compose.yml is the one the layout gives (regenerate with tsx)', async () => {
+  it('the repository docker-compose.yml is what the layout gives', async () => {
     const committed = await readFile(join(REPO, 'docker-compose.yml'), 'utf8');
     expect(
       committed,
@@ -52,7 +52,7 @@ describe('nats-chaos render', () => {
     for (const file of others) expect(await readFile(join(dir, file), 'utf8')).not.toMatch(SEED);
   });
 
-  it('puts every route and gateway of a server on its own proxies and advertises decoys', async () => {
+  it('puts routes and gateways on their own proxies and advertises decoys', async () => {
     const config = await readFile(join(dir, 'config', 'site-2-n1.conf'), 'utf8');
     expect(config).toMatch(
       /routes: \["nats-route:\/\/10\.213\.4\.2:\d+", "nats-route:\/\/10\.213\.4\.2:\d+"\]/,
@@ -92,7 +92,7 @@ describe('docker-compose.yml', () => {
     if (dockerUp) compose(['down', '-v', '--remove-orphans']);
   });
 
-  it('brings up a working 3x3 supercluster where the agent writes and reads, and down removes it', async () => {
+  it('brings up a 3x3 where the agent writes and reads; down removes it', async () => {
     const env = {
       NATS_CHAOS_NATS_IMAGE: images.nats,
       NATS_CHAOS_TOXIPROXY_IMAGE: images.toxiproxy,

@@ -48,7 +48,7 @@ describe('-config: proxies created at start', () => {
     expect(all['cl>site-1-n1']!.upstream).toBe('127.0.0.1:4222');
   });
 
-  it('names the file when it is missing or not a list of proxies, and frees the API port', async () => {
+  it('names a missing or malformed file, and frees the API port', async () => {
     const missing = join(dir, 'nope.json');
     await expect(startToxiproxyServer({ port: 0, config: missing })).rejects.toThrow(
       ToxiproxyConfigError,
