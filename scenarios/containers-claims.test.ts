@@ -1,43 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runScenario } from '../harness/scenario/run-scenario.ts';
-import type { Scenario, ScenarioResult } from '../harness/scenario/scenario.ts';
-import {
-  dockerUp,
-  labelledResources,
-  skipWithoutDocker,
-  testImages,
-} from '../harness/testing/docker-gate.ts';
-import { loadDeployment } from '../harness/topology/load-deployment.ts';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../harness/scenario/scenario.ts';
+import { labelledResources } from '../harness/testing/docker-gate.ts';
+import { containerRuns } from './fixtures/container-runs.ts';
 import { configDrift } from './config-drift.ts';
 import { credentialRotation } from './credential-rotation.ts';
 import { evidenceOf } from './fixtures/claim-runs.ts';
 
-let outDir: string;
-let images: { nats: string; toxiproxy: string };
-const runIds: string[] = [];
-beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'nats-chaos-containers-claims-'));
-  if (dockerUp) images = await testImages();
-}, 120_000);
-afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true });
-});
-beforeEach(skipWithoutDocker);
-
-async function run(scenario: Scenario): Promise<ScenarioResult> {
-  const result = await runScenario(scenario, {
-    deployment: await loadDeployment('harmony'),
-    backend: 'containers',
-    images,
-    seed: 3,
-    outDir: join(outDir, scenario.name),
-  });
-  runIds.push(result.runId);
-  return result;
-}
+const { run, runIds } = containerRuns(3);
 
 /** The claims that change a site's accounts file and reload it, on containers (SIGHUP). */
 describe('config reload on containers', () => {

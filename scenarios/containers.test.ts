@@ -1,44 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runScenario } from '../harness/scenario/run-scenario.ts';
-import type { Scenario, ScenarioResult } from '../harness/scenario/scenario.ts';
-import {
-  dockerUp,
-  labelledResources,
-  skipWithoutDocker,
-  testImages,
-} from '../harness/testing/docker-gate.ts';
-import { loadDeployment } from '../harness/topology/load-deployment.ts';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../harness/scenario/scenario.ts';
+import { labelledResources } from '../harness/testing/docker-gate.ts';
+import { containerRuns } from './fixtures/container-runs.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
 import { randomFaults } from './random-faults.ts';
 import { siteFailover } from './site-failover.ts';
 import { wanLatency } from './wan-latency.ts';
 
-let outDir: string;
-let images: { nats: string; toxiproxy: string };
-const runIds: string[] = [];
-beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'nats-chaos-containers-'));
-  if (dockerUp) images = await testImages();
-}, 120_000);
-afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true });
-});
-beforeEach(skipWithoutDocker);
-
-async function run(scenario: Scenario, deployment: string): Promise<ScenarioResult> {
-  const result = await runScenario(scenario, {
-    deployment: await loadDeployment(deployment),
-    backend: 'containers',
-    images,
-    seed: 5,
-    outDir: join(outDir, deployment),
-  });
-  runIds.push(result.runId);
-  return result;
-}
+const { run, runIds } = containerRuns(5);
 
 const summaries = (r: ScenarioResult) => JSON.stringify(r.checks.map((c) => [c.name, c.summary]));
 

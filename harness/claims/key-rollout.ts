@@ -7,30 +7,18 @@
 import { copyFile, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createUser } from 'nkeys.js';
-import { connectWithSeed } from '../agent/connection.ts';
-import { HarnessError } from '../errors.ts';
 import { FaultNotEffectiveError } from '../faults/fault-errors.ts';
 import type { FaultRecord } from '../history/types.ts';
 import { logger } from '../logger.ts';
 import type { ScenarioContext } from '../scenario/scenario-context.ts';
 import { siteName } from '../topology/plan.ts';
 import { pollUntil } from '../wait.ts';
+import { ConfigReloadUnsupportedError, siteAccepts } from './site-config.ts';
 
 const log = logger('faults');
 
 /** What one step does to a site's accounts file. */
 export type KeyChange = 'add-new' | 'replace' | 'remove-old';
-
-/** The backend cannot make its servers re-read their config. */
-export class ConfigReloadUnsupportedError extends HarnessError {
-  readonly code = 'CONFIG_RELOAD_UNSUPPORTED';
-  constructor(readonly backend: string) {
-    super(
-      `the ${backend} backend cannot reload a server's config; use --backend process or containers`,
-    );
-    this.name = 'ConfigReloadUnsupportedError';
-  }
-}
 
 /** A rotation of one user's key, from its old NKey to a new one generated for it. */
 export class KeyRollout {
@@ -123,23 +111,7 @@ export class KeyRollout {
    * LIMITATION: it asks the first running server of the site; on a site of several servers a
    * server that has not reloaded yet could still answer otherwise.
    */
-  private async accepted(site: number, seedFile: string): Promise<boolean> {
-    const servers = this.ctx.cluster.servers
-      .filter((s) => s.plan.site === site && s.status() === 'running')
-      .map((s) => s.directClientUrl);
-    try {
-      const nc = await connectWithSeed({
-        servers,
-        seedFile,
-        name: `rollout-check-${siteName(site)}`,
-        ignoreAuthErrorAbort: false,
-        maxReconnectAttempts: 0,
-      });
-      await nc.flush();
-      await nc.close();
-      return true;
-    } catch {
-      return false;
-    }
+  private accepted(site: number, seedFile: string): Promise<boolean> {
+    return siteAccepts(this.ctx, site, seedFile);
   }
 }

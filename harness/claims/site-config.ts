@@ -12,9 +12,20 @@ import type { FaultRecord } from '../history/types.ts';
 import type { ScenarioContext } from '../scenario/scenario-context.ts';
 import type { Deployment } from '../topology/deployment-schema.ts';
 import { siteName } from '../topology/plan.ts';
+import { HarnessError } from '../errors.ts';
 import { renderAccountsFile } from '../topology/render-config.ts';
 import { pollUntil } from '../wait.ts';
-import { ConfigReloadUnsupportedError } from './key-rollout.ts';
+
+/** The backend cannot make its servers re-read their config. */
+export class ConfigReloadUnsupportedError extends HarnessError {
+  readonly code = 'CONFIG_RELOAD_UNSUPPORTED';
+  constructor(readonly backend: string) {
+    super(
+      `the ${backend} backend cannot reload a server's config; use --backend process or containers`,
+    );
+    this.name = 'ConfigReloadUnsupportedError';
+  }
+}
 
 /**
  * Writes `site`'s accounts file as `deployment` renders it, reloads the site and waits until
