@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioResult } from '../harness/scenario/scenario.ts';
 import { labelledResources } from '../harness/testing/docker-gate.ts';
 import { containerRuns } from './fixtures/container-runs.ts';
 import { configDrift } from './config-drift.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioResult } from '../harness/scenario/scenario.ts';
+import { explainResult } from '../harness/testing/explain-result.ts';
 import { labelledResources } from '../harness/testing/docker-gate.ts';
 import { containerRuns } from './fixtures/container-runs.ts';
 import { partitionHomeSite } from './partition-home-site.ts';
@@ -9,7 +9,7 @@ import { wanLatency } from './wan-latency.ts';
 
 const { run, runIds } = containerRuns(5);
 
-const summaries = (r: ScenarioResult) => JSON.stringify(r.checks.map((c) => [c.name, c.summary]));
+const summaries = explainResult;
 
 describe('the scenarios on containers', () => {
   it('site-failover passes on harmony', async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { explainResult } from '../harness/testing/explain-result.ts';
 import { buildTestAgentImages } from '../harness/agent/fixtures/external-agent/agent-image.ts';
 import type { BackendName } from '../harness/backends/start-backend.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
@@ -48,8 +49,7 @@ async function run(mode: string, backend: BackendName): Promise<ScenarioResult> 
   return result;
 }
 
-const summaries = (result: ScenarioResult) =>
-  JSON.stringify(result.checks.map((c) => [c.name, c.verdict, c.summary]).concat(result.notes));
+const summaries = explainResult;
 
 describe('an external agent given as an image', () => {
   it('is judged by site-failover on harmony (process backend) and passes', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainResult } from '../harness/testing/explain-result.ts';
 import { groupAlive } from '../harness/agent/process-runner.ts';
 import type { ProcessEventRecord } from '../harness/history/types.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
@@ -59,8 +60,7 @@ const check = (result: ScenarioResult, name: string) => {
   if (!found) throw new Error(`no check ${name}`);
   return found;
 };
-const summaries = (result: ScenarioResult) =>
-  JSON.stringify(result.checks.map((c) => [c.name, c.verdict, c.summary]).concat(result.notes));
+const summaries = explainResult;
 
 async function processEvents(result: ScenarioResult): Promise<ProcessEventRecord[]> {
   const text = await readFile(join(result.runDir, 'history.jsonl'), 'utf8');
