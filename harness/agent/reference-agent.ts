@@ -10,6 +10,7 @@ import type { OperationName } from '../history/types.ts';
 import { logger } from '../logger.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { classifyError, completionFor } from './classify-error.ts';
+import { pace } from './pace.ts';
 import { connectWithSeed, connectedTo, type ClientSettings } from './connection.ts';
 import { recordStatusEvents } from './status-events.ts';
 
@@ -26,7 +27,7 @@ export interface AgentOptions {
   keys: string[];
   /** Share of operations that are writes, 0 to 1. */
   writeRatio?: number;
-  /** Pause between operations, ms: the workload's pace, not a wait for anything. */
+  /** Pause between operations, ms (0: only a yield to the event loop): the workload's pace. */
   paceMs?: number;
   /** Also watch every key and record each delivery. */
   watch?: boolean;
@@ -148,7 +149,7 @@ export class ReferenceAgent {
           return { result: true, value, revision: entry?.revision ?? 0 };
         });
       }
-      await new Promise((resolve) => setTimeout(resolve, this.options.paceMs ?? 20));
+      await pace(this.options.paceMs ?? 20);
     }
   }
 
