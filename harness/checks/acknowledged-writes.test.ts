@@ -67,6 +67,26 @@ describe('acknowledged-writes', () => {
     expect(conflict?.records).toEqual(expect.arrayContaining([write.completion, read.completion]));
   });
 
+  it('fails on a watch that saw a write whose revision the stream then gave another write', () => {
+    // As measured on nats-server 2.9.10 after a pause of every replica: a put timed out, the
+    // watch delivered it at revision 2, then the next acknowledged put also got revision 2.
+    const b = new HistoryBuilder();
+    b.put('agent-1', 'a', 'agent-1:1', 1);
+    b.info(b.invoke('agent-1', 'put', { key: 'a', value: 'agent-1:2' }), { error: timeout });
+    const delivery = b.watch('agent-1/watch', 'a', 'agent-1:2', 2);
+    const write = b.put('agent-1', 'b', 'agent-1:3', 2);
+    b.finalRead('a', 'agent-1:1', 1);
+    b.finalRead('b', 'agent-1:3', 2);
+    const result = checkAcknowledgedWrites(b.build());
+    expect(result.verdict).toBe('fail');
+    expect(result.figures).toMatchObject({ lost: 0, conflicts: 1 });
+    const conflict = result.evidence.find((e) => e.message.startsWith('revision 2 seen'));
+    expect(conflict?.message).toBe(
+      'revision 2 seen holding a=agent-1:2 (watch) and b=agent-1:3 (final-read, write)',
+    );
+    expect(conflict?.records).toEqual(expect.arrayContaining([delivery, write.completion]));
+  });
+
   it('counts indeterminate writes and how many were applied, without judging them', () => {
     const b = new HistoryBuilder();
     b.put('agent-1', 'a', 'agent-1:1', 1);

@@ -93,14 +93,25 @@ export function findConflicts(sightings: readonly Sighting[]): Evidence[] {
   }
 
   for (const [revision, seen] of byRevision) {
-    const contents = distinct(seen.map((s) => `${s.key}=${s.value ?? '(deleted)'}`));
-    if (contents.length < 2) continue;
+    // Each content with where it was seen: a watch delivery that no write or read agrees with
+    // is a write the stream showed and then gave its revision to another.
+    const inOrder = [...seen].sort((x, y) => x.record - y.record);
+    const byContent = groupBy(inOrder, (s) => `${s.key}=${s.value ?? '(deleted)'}`);
+    if (byContent.size < 2) continue;
+    const contents = [...byContent].map(([content, at]) => `${content} (${sourcesOf(at)})`);
     evidence.push({
       message: `revision ${revision} seen holding ${contents.join(' and ')}`,
       records: distinct(seen.map((s) => s.record)),
     });
   }
   return evidence;
+}
+
+/** Where sightings come from, each named once, in alphabetical order. */
+function sourcesOf(sightings: readonly Sighting[]): string {
+  return distinct(sightings.map((s) => s.source))
+    .sort()
+    .join(', ');
 }
 
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
