@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
+import { fromSeed } from 'nkeys.js';
 
 /** How a harness client connects: the agent, the observer and the probes all use this. */
 export interface ClientSettings {
@@ -25,14 +26,11 @@ export interface ClientSettings {
 export async function connectWithSeed(settings: ClientSettings): Promise<NatsConnection> {
   // Read once now, so a missing file fails the connect; then again at every (re)connect, so a
   // seed rotated in the secret store is used from the next connect on, as a mounted file is.
-  let seed = await readSeed(settings.seedFile);
+  const currentSeed = seedReader(settings.seedFile, await readSeed(settings.seedFile));
   const options: ConnectionOptions = {
     servers: settings.servers,
     name: settings.name,
-    authenticator: nkeyAuthenticator(() => {
-      seed = readSeedSync(settings.seedFile) ?? seed;
-      return seed;
-    }),
+    authenticator: nkeyAuthenticator(currentSeed),
     noRandomize: true,
     // Site addresses come from the harness; gossiped ones could route around a proxy.
     ignoreClusterUpdates: true,
@@ -53,13 +51,23 @@ async function readSeed(file: string): Promise<Uint8Array> {
   return new TextEncoder().encode((await readFile(file, 'utf8')).trim());
 }
 
-/** The seed in `file` now, or undefined when it cannot be read (the last one is kept). */
-function readSeedSync(file: string): Uint8Array | undefined {
-  try {
-    return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
-  } catch {
-    return undefined;
-  }
+/**
+ * A function that gives the seed in `file` each time it is called, or the last good one while
+ * the file cannot be read or holds no whole seed. A file caught in the middle of a rewrite must
+ * not reach nats.js: an authenticator that throws closes the connection for good.
+ */
+export function seedReader(file: string, first: Uint8Array): () => Uint8Array {
+  let last = first;
+  return () => {
+    try {
+      const seed = new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+      fromSeed(seed);
+      last = seed;
+    } catch {
+      // keep the last good seed
+    }
+    return last;
+  };
 }
 
 /** The server and site a connection is on right now, as its INFO says. */

@@ -90,6 +90,17 @@ describe('credential-continuity', () => {
     expect(lockout?.records).toEqual([...errors, closed]);
   });
 
+  it('names what closed a locked-out connection when the client said', () => {
+    const { b } = healthyRun();
+    b.status('agent-1', 'error', { error: authorization });
+    const invalidSeed = { class: 'other', message: 'invalid encoding' } as const;
+    b.status('agent-1', 'closed', { error: invalidSeed });
+    const lockout = checkCredentialContinuity(b.build()).evidence.find((e) =>
+      e.message.startsWith('LOCKOUT'),
+    );
+    expect(lockout?.message).toContain('in a row (closed with other: invalid encoding);');
+  });
+
   it('does not call a close after a successful reconnect a lockout', () => {
     const { b } = healthyRun();
     b.status('agent-1', 'closed');

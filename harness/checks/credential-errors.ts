@@ -136,10 +136,14 @@ export function findLockouts(history: History, errors: readonly CredentialError[
 
     const previous = inARow.get(client) ?? [];
     if (previous.length === 0 && record.error?.class !== 'authorization') continue;
+    // What closed it, when the client said: nats.js giving up, or something of the client's own.
+    const closedBy = record.error
+      ? ` (closed with ${record.error.class}: ${record.error.message})`
+      : '';
     lockouts.push({
       message:
         `LOCKOUT: ${client}'s connection closed after ${previous.length} authorization ` +
-        `errors in a row; it will not reconnect by itself`,
+        `errors in a row${closedBy}; it will not reconnect by itself`,
       records: [...previous, record.index],
     });
     inARow.delete(client);

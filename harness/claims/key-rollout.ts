@@ -86,7 +86,10 @@ export class KeyRollout {
 
   /**
    * Puts the new seed where the client reads it (the secret store's file), as the secret store
-   * does when it rotates a credential. A client reads it at its next connect.
+   * does when it rotates a credential. A client reads it at its next connect. Written in place,
+   * not renamed over: an agent container has this one file bind-mounted, and a mount keeps the
+   * file it was given, so only an in-place write reaches it. A reader may catch the file empty
+   * for a moment; the reference agent keeps its last seed then (agent/connection.ts).
    */
   async switchSeed(): Promise<void> {
     await writeFile(this.seeds.current, await readFile(this.seeds.next, 'utf8'), { mode: 0o600 });
