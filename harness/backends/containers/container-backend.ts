@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ProxyMesh } from '../../faults/proxy-mesh.ts';
+import { ServerStartError } from '../../errors.ts';
 import { logger } from '../../logger.ts';
 import type { Deployment } from '../../topology/deployment-schema.ts';
 import { generateCredentials, type RunCredentials } from '../../topology/credentials.ts';
@@ -9,6 +10,7 @@ import { planTopology, type ServerPlan, type TopologyPlan } from '../../topology
 import { renderAccountsFile, renderServerConfig } from '../../topology/render-config.ts';
 import { pollUntil } from '../../wait.ts';
 import { isServing } from '../monitoring.ts';
+import { freePorts } from '../ports.ts';
 import { waitForSupercluster, type ReadinessReport } from '../readiness.ts';
 import { createRunWorkspace, removeRunWorkspace, type RunWorkspace } from '../run-workspace.ts';
 import { onInterrupt } from '../shutdown-hooks.ts';
@@ -72,6 +74,31 @@ class ContainerServer implements RunningServer {
     const host = (port: number) => Number(info.NetworkSettings.Ports[`${port}/tcp`]?.[0]?.HostPort);
     this.ports = { client: host(SERVER_PORTS.client), monitor: host(SERVER_PORTS.monitor) };
   }
+}
+
+/** How long a start failure's explanation may quote the container's output. */
+const FAILURE_LOG_LINES = 5;
+
+/**
+ * Why a server container did not start: when it exited, its own last words (nats-server's
+ * fatal line, as a process backend reads from its log) rather than the wait that timed out.
+ */
+async function startFailure(
+  container: Dockerode.Container,
+  plan: ServerPlan,
+  err: unknown,
+): Promise<Error> {
+  const info = await container.inspect().catch(() => undefined);
+  if (!info || info.State.Running) return err instanceof Error ? err : new Error(String(err));
+  const output = await container
+    .logs({ stdout: true, stderr: true, follow: false })
+    .then((buffer) => demultiplex(buffer))
+    .catch(() => '');
+  const lines = output.split('\n').filter((l) => l.trim() !== '');
+  const fatal = lines.find((l) => l.includes('[FTL]'));
+  const reason =
+    fatal ?? (lines.slice(-FAILURE_LOG_LINES).join(' | ') || `exited with ${info.State.ExitCode}`);
+  return new ServerStartError(plan.id, reason.trim());
 }
 
 /**
@@ -184,14 +211,21 @@ class ContainerSupercluster implements StartedSupercluster {
       }),
     );
 
+    // Host ports chosen here, not by Docker: Docker picks new ones at every restart, and a
+    // client that dialled the old ones (the observer, a watch) could not find the server again.
+    const [clientPort, monitorPort] = await freePorts(2, '0.0.0.0');
+    const name = `nats-chaos-${ws.runId}-${plan.name}`;
     const { GenericContainer, Wait } = (await dockerEngine()).testcontainers;
     const started = await new GenericContainer(this.images.nats)
-      .withName(`nats-chaos-${ws.runId}-${plan.name}`)
+      .withName(name)
       .withLabels(runLabels(ws.runId))
       .withCommand(['-c', IN_CONTAINER.config])
       .withNetworkMode(network.networkOf(plan))
       .withNetworkAliases(plan.name)
-      .withExposedPorts(SERVER_PORTS.client, SERVER_PORTS.monitor)
+      .withExposedPorts(
+        { container: SERVER_PORTS.client, host: clientPort! },
+        { container: SERVER_PORTS.monitor, host: monitorPort! },
+      )
       .withBindMounts([
         { source: configFile, target: IN_CONTAINER.config, mode: 'ro' },
         { source: accountsFile, target: IN_CONTAINER.accounts, mode: 'ro' },
@@ -200,7 +234,10 @@ class ContainerSupercluster implements StartedSupercluster {
       // The default wait needs a shell the NATS image does not have.
       .withWaitStrategy(Wait.forHttp('/healthz', SERVER_PORTS.monitor))
       .withStartupTimeout(30_000)
-      .start();
+      .start()
+      .catch(async (err: unknown) => {
+        throw await startFailure(docker.getContainer(name), plan, err);
+      });
     server.container = docker.getContainer(started.getId());
     await server.readPorts();
     server.setState('running');
