@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { ProxyMesh } from '../../faults/proxy-mesh.ts';
 import { ServerStartError } from '../../errors.ts';
@@ -76,29 +77,55 @@ class ContainerServer implements RunningServer {
   }
 }
 
-/** How long a start failure's explanation may quote the container's output. */
+/** How many lines of a container's first output a failed start may quote. */
 const FAILURE_LOG_LINES = 5;
 
 /**
- * Why a server container did not start: when it exited, its own last words (nats-server's
- * fatal line, as a process backend reads from its log) rather than the wait that timed out.
+ * A container's output from its start, kept until it is ready, so that a container that
+ * exits at once can be explained: testcontainers removes a container that never got ready,
+ * and its logs with it.
  */
-async function startFailure(
-  container: Dockerode.Container,
-  plan: ServerPlan,
-  err: unknown,
-): Promise<Error> {
-  const info = await container.inspect().catch(() => undefined);
-  if (!info || info.State.Running) return err instanceof Error ? err : new Error(String(err));
-  const output = await container
-    .logs({ stdout: true, stderr: true, follow: false })
-    .then((buffer) => demultiplex(buffer))
-    .catch(() => '');
-  const lines = output.split('\n').filter((l) => l.trim() !== '');
-  const fatal = lines.find((l) => l.includes('[FTL]'));
-  const reason =
-    fatal ?? (lines.slice(-FAILURE_LOG_LINES).join(' | ') || `exited with ${info.State.ExitCode}`);
-  return new ServerStartError(plan.id, reason.trim());
+class StartOutput {
+  private readonly lines: string[] = [];
+  private stream?: Readable;
+
+  readonly consume = (stream: Readable) => {
+    this.stream = stream;
+    stream.on('data', (chunk) => {
+      this.lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l.trim() !== ''),
+      );
+      this.lines.splice(0, Math.max(0, this.lines.length - 200));
+    });
+    stream.on('error', () => undefined);
+  };
+
+  /** Stops reading: once the server is ready its log goes to the run directory instead. */
+  close() {
+    this.stream?.destroy();
+  }
+
+  /**
+   * Why the server did not start: nats-server's fatal line, else its last words, else `err`.
+   * When the container exited before testcontainers attached to its output (it was still
+   * waiting for the ports), the container is still there and its logs are read instead.
+   */
+  async failure(plan: ServerPlan, err: unknown, container: Dockerode.Container): Promise<Error> {
+    this.close();
+    if (this.lines.length === 0) {
+      const logs = await container
+        .logs({ stdout: true, stderr: true, follow: false })
+        .then((b) => demultiplex(b as unknown as Buffer))
+        .catch(() => '');
+      this.lines.push(...logs.split('\n').filter((l) => l.trim() !== ''));
+    }
+    const fatal = this.lines.find((l) => l.includes('[FTL]'));
+    const reason = fatal ?? this.lines.slice(-FAILURE_LOG_LINES).join(' | ');
+    if (!reason) return err instanceof Error ? err : new Error(String(err));
+    return new ServerStartError(plan.id, reason.trim());
+  }
 }
 
 /**
@@ -214,6 +241,7 @@ class ContainerSupercluster implements StartedSupercluster {
     // Host ports chosen here, not by Docker: Docker picks new ones at every restart, and a
     // client that dialled the old ones (the observer, a watch) could not find the server again.
     const [clientPort, monitorPort] = await freePorts(2, '0.0.0.0');
+    const output = new StartOutput();
     const name = `nats-chaos-${ws.runId}-${plan.name}`;
     const { GenericContainer, Wait } = (await dockerEngine()).testcontainers;
     const started = await new GenericContainer(this.images.nats)
@@ -234,10 +262,12 @@ class ContainerSupercluster implements StartedSupercluster {
       // The default wait needs a shell the NATS image does not have.
       .withWaitStrategy(Wait.forHttp('/healthz', SERVER_PORTS.monitor))
       .withStartupTimeout(30_000)
+      .withLogConsumer(output.consume)
       .start()
       .catch(async (err: unknown) => {
-        throw await startFailure(docker.getContainer(name), plan, err);
+        throw await output.failure(plan, err, docker.getContainer(name));
       });
+    output.close();
     server.container = docker.getContainer(started.getId());
     await server.readPorts();
     server.setState('running');
