@@ -100,8 +100,10 @@ describe('supervising an external agent', () => {
   });
 
   it('kills an agent that ignores SIGTERM after the grace time, as a stop it asked for', async () => {
-    const { external, events } = agent('stubborn', `trap '' TERM; echo ready; sleep 30`, 300);
+    const { external, events, log } = agent('stubborn', `trap '' TERM; echo ready; sleep 30`, 300);
     await external.start();
+    // A SIGTERM before the shell set its trap would end it at once: stop only once it is ready.
+    await waitFor('the agent ignores SIGTERM', async () => (await log()).includes('ready'));
     const pid = events()[0]?.pid;
     const started = performance.now();
     await external.stop();
