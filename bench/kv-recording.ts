@@ -236,7 +236,8 @@ function describe(samples: Record<Series, number[]>, bytesPerOp: number[]): Benc
         `Tolerance: the ratio of each set's agent and paced samples ranged from ` +
           `${Math.min(...setRatios).toFixed(2)} to ${Math.max(...setRatios).toFixed(2)}. The ` +
           `yield, the same in both, dilutes the ratio: in a loop without it, recording's ` +
-          `${recordingUs.toFixed(0)} µs would weigh against ${perOpUs(samples.plain).toFixed(0)} ` +
+          `${recordingUs.toFixed(0)} µs would weigh against ` +
+          `${perOpUs(samples.plain).toFixed(0)} ` +
           `µs per operation instead of ${perOpUs(samples.paced).toFixed(0)} µs.`,
       ],
     },

@@ -27,13 +27,13 @@ describe('ADR claims on containers', () => {
     expect(result.figures['writesOk[user-missing]']).toBeGreaterThan(0);
   });
 
-  it('system account: a server with JetStream on SYS exits, and its fatal line is the reason', async () => {
+  it('system account: a server with JetStream on SYS exits, naming its fatal line', async () => {
     const result = await run(systemAccount);
     expect(result.verdict, evidenceOf(result)).toBe('pass');
     expect(evidenceOf(result)).toContain('[FTL] Not allowed to enable JetStream on the system');
   });
 
-  it('resilience: after every site was lost and restarted, the observer still reads the bucket', async () => {
+  it('resilience: after every site restarted, the observer still reads the bucket', async () => {
     const result = await run(resilience);
     expect(result.verdict, evidenceOf(result)).toBe('pass');
   });

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { explainResult } from '../harness/testing/explain-result.ts';
 import { buildTestAgentImages } from '../harness/agent/fixtures/external-agent/agent-image.ts';
 import type { BackendName } from '../harness/backends/start-backend.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
@@ -16,6 +15,7 @@ import {
 import { harnessServerPids, workspaceExists } from '../harness/testing/leftovers.ts';
 import { loadDeployment } from '../harness/topology/load-deployment.ts';
 import { siteFailover } from './site-failover.ts';
+import { evidenceOf } from './fixtures/claim-runs.ts';
 
 /** Anything shaped like an NKey seed (the same pattern the harness redacts). */
 const SEED = /\bS[UAONCPX][A-Z2-7]{56}\b/;
@@ -49,12 +49,10 @@ async function run(mode: string, backend: BackendName): Promise<ScenarioResult> 
   return result;
 }
 
-const summaries = explainResult;
-
 describe('an external agent given as an image', () => {
   it('is judged by site-failover on harmony (process backend) and passes', async () => {
     const result = await run('work', 'process');
-    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.verdict, evidenceOf(result)).toBe('pass');
     expect(result.figures['failoverMs']).toBeGreaterThan(0);
     const history = await readFile(join(result.runDir, 'history.jsonl'), 'utf8');
     expect(history).toMatch(/"op":"process","process":"agent-1","state":"exited","kind":"image"/);
@@ -64,12 +62,12 @@ describe('an external agent given as an image', () => {
 
   it('passes site-failover on the container backend too', async () => {
     const result = await run('work', 'containers');
-    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.verdict, evidenceOf(result)).toBe('pass');
   });
 
-  it('fails an image that exits at once, and keeps the seed it printed out of its log', async () => {
+  it('fails an image that exits at once; the seed it printed stays out of its log', async () => {
     const result = await run('exit-at-once', 'process');
-    expect(result.verdict, summaries(result)).toBe('fail');
+    expect(result.verdict, evidenceOf(result)).toBe('fail');
     const continuity = result.checks.find((c) => c.name === 'credential-continuity');
     expect(continuity?.evidence[0]?.message).toMatch(/agent-1 exited by itself \(code 1\)/);
     const log = await readFile(join(result.runDir, 'agent-1.log'), 'utf8');

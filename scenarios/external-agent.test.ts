@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainResult } from '../harness/testing/explain-result.ts';
 import { groupAlive } from '../harness/agent/process-runner.ts';
 import type { ProcessEventRecord } from '../harness/history/types.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
@@ -11,6 +10,7 @@ import type { Scenario, ScenarioResult } from '../harness/scenario/scenario.ts';
 import { harnessServerPids, workspaceExists } from '../harness/testing/leftovers.ts';
 import { loadDeployment } from '../harness/topology/load-deployment.ts';
 import { siteFailover } from './site-failover.ts';
+import { evidenceOf } from './fixtures/claim-runs.ts';
 
 const AGENT = fileURLToPath(
   new URL('../harness/agent/fixtures/external-agent/agent.mjs', import.meta.url),
@@ -60,7 +60,6 @@ const check = (result: ScenarioResult, name: string) => {
   if (!found) throw new Error(`no check ${name}`);
   return found;
 };
-const summaries = explainResult;
 
 async function processEvents(result: ScenarioResult): Promise<ProcessEventRecord[]> {
   const text = await readFile(join(result.runDir, 'history.jsonl'), 'utf8');
@@ -87,7 +86,7 @@ async function filesUnder(dir: string): Promise<{ file: string; text: string }[]
 describe('an external agent given as a command', () => {
   it('is judged by site-failover on harmony like the reference agent, and passes', async () => {
     const result = await run(siteFailover, 'work', 'work');
-    expect(result.verdict, summaries(result)).toBe('pass');
+    expect(result.verdict, evidenceOf(result)).toBe('pass');
     expect(result.figures['failoverMs']).toBeGreaterThan(0);
     expect(check(result, 'acknowledged-writes').figures['acknowledged']).toBeGreaterThan(30);
     expect(check(result, 'credential-continuity').figures['agentExits']).toBe(0);
@@ -104,9 +103,9 @@ describe('an external agent given as a command', () => {
     expect(log).toMatch(/stopped after \d+ operations/);
   });
 
-  it('fails an agent that exits at once, and keeps the seed it printed out of its log', async () => {
+  it('fails an agent that exits at once; the seed it printed stays out of its log', async () => {
     const result = await run(siteFailover, 'exit-at-once', 'exit-at-once');
-    expect(result.verdict, summaries(result)).toBe('fail');
+    expect(result.verdict, evidenceOf(result)).toBe('fail');
     const continuity = check(result, 'credential-continuity');
     expect(continuity.verdict).toBe('fail');
     expect(continuity.evidence[0]?.message).toMatch(/agent-1 exited by itself \(code 1\)/);
@@ -120,14 +119,14 @@ describe('an external agent given as a command', () => {
   it('fails an agent that reports an ack for a value it never wrote', async () => {
     const result = await run(justWork, 'false-ack', 'false-ack');
     const writes = check(result, 'acknowledged-writes');
-    expect(writes.verdict, summaries(result)).toBe('fail');
+    expect(writes.verdict, evidenceOf(result)).toBe('fail');
     expect(writes.figures['conflicts']).toBeGreaterThan(0);
     expect(writes.evidence.map((e) => e.message).join('\n')).toMatch(/agent-1:10-claimed/);
   });
 
   it('fails on harmony-as-written, naming the subjects the agent reported denied', async () => {
     const result = await run(siteFailover, 'work', 'as-written', 'harmony-as-written');
-    expect(result.verdict, summaries(result)).toBe('fail');
+    expect(result.verdict, evidenceOf(result)).toBe('fail');
     const continuity = check(result, 'credential-continuity');
     expect(continuity.verdict).toBe('fail');
     expect(continuity.evidence.map((e) => e.message).join('\n')).toMatch(/_INBOX\./);
@@ -135,7 +134,7 @@ describe('an external agent given as a command', () => {
 
   it('is unknown, not pass, for an agent that works but reports nothing', async () => {
     const result = await run(justWork, 'silent', 'silent');
-    expect(result.verdict, summaries(result)).toBe('unknown');
+    expect(result.verdict, evidenceOf(result)).toBe('unknown');
     expect(check(result, 'credential-continuity').verdict).toBe('unknown');
     expect(check(result, 'acknowledged-writes').verdict).toBe('unknown');
   });

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainResult } from '../harness/testing/explain-result.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
 import type { ScenarioResult } from '../harness/scenario/scenario.ts';
 import { loadDeployment } from '../harness/topology/load-deployment.ts';
 import { randomFaults } from './random-faults.ts';
+import { evidenceOf } from './fixtures/claim-runs.ts';
 
 let outDir: string;
 beforeAll(async () => {
@@ -39,11 +39,11 @@ const injected = async (result: ScenarioResult) =>
 const SEED = 55;
 
 describe('random-faults', () => {
-  it('replays: the same seed injects the same faults, and every check passes on harmony', async () => {
+  it('replays: one seed, the same faults; every check passes on harmony', async () => {
     const first = await run(SEED, 'first');
     const again = await run(SEED, 'again');
     for (const result of [first, again]) {
-      expect(result.verdict, explainResult(result)).toBe('pass');
+      expect(result.verdict, evidenceOf(result)).toBe('pass');
     }
     expect(again.notes).toEqual(first.notes);
     const faults = await injected(first);

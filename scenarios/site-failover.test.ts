@@ -2,12 +2,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainResult } from '../harness/testing/explain-result.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
 import type { ScenarioResult } from '../harness/scenario/scenario.ts';
 import { harnessServerPids, workspaceExists } from '../harness/testing/leftovers.ts';
 import { loadDeployment } from '../harness/topology/load-deployment.ts';
 import { siteFailover } from './site-failover.ts';
+import { evidenceOf } from './fixtures/claim-runs.ts';
 
 let outDir: string;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ const check = (result: ScenarioResult, name: string) => {
 describe('site-failover', () => {
   it('passes on harmony: the agent fails over and no acknowledged write is lost', async () => {
     const result = await run('harmony');
-    expect(result.verdict, explainResult(result)).toBe('pass');
+    expect(result.verdict, evidenceOf(result)).toBe('pass');
     expect(result.figures['failoverMs']).toBeGreaterThan(0);
     expect(check(result, 'acknowledged-writes').figures['acknowledged']).toBeGreaterThan(30);
     expect(check(result, 'credential-continuity').verdict).toBe('pass');
@@ -54,7 +54,7 @@ describe('site-failover', () => {
     expect(continuity.evidence.every((e) => e.records.length > 0)).toBe(true);
   });
 
-  it('keeps every log and rendered config in the run directory, and no seed anywhere there', async () => {
+  it('keeps every log and rendered config in the run directory, and no seed there', async () => {
     const runDir = join(outDir, 'harmony', 'site-failover');
     const files = (await readdir(runDir, { recursive: true })).map(String);
     for (const name of ['site-1-n1.log', 'site-3-n3.log']) expect(files).toContain(`logs/${name}`);

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainResult } from '../harness/testing/explain-result.ts';
 import { runScenario } from '../harness/scenario/run-scenario.ts';
 import { loadDeployment } from '../harness/topology/load-deployment.ts';
 import { wanLatency } from './wan-latency.ts';
+import { evidenceOf } from './fixtures/claim-runs.ts';
 
 let outDir: string;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('wan-latency', () => {
       seed: 11,
       outDir,
     });
-    expect(result.verdict, explainResult(result)).toBe('pass');
+    expect(result.verdict, evidenceOf(result)).toBe('pass');
     // 100 ms +- 20 ms each way on the gateways: a KV operation away from the home site crosses
     // them twice, so it takes at least 2 x 80 ms; before the fault it took a few ms.
     expect(result.figures['gatewayRoundTripMs']).toBeGreaterThanOrEqual(160);

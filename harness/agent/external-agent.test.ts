@@ -99,7 +99,7 @@ describe('supervising an external agent', () => {
     expect(text).not.toContain(seed);
   });
 
-  it('kills an agent that ignores SIGTERM after the grace time, as a stop it asked for', async () => {
+  it('kills an agent that ignores SIGTERM after the grace time, as a stop', async () => {
     const { external, events, log } = agent('stubborn', `trap '' TERM; echo ready; sleep 30`, 300);
     await external.start();
     // A SIGTERM before the shell set its trap would end it at once: stop only once it is ready.

@@ -90,7 +90,9 @@ export function errorEpisodes(history: History, errors: readonly CredentialError
     const last = episode.at(-1) as CredentialError;
     const where = first.site ?? `${UNKNOWN_SITE} (${first.process})`;
     return {
-      message: `${where}: ${episode.length} ${first.class} errors from ${first.time} to ${last.time} ms`,
+      message:
+        `${where}: ${episode.length} ${first.class} errors ` +
+        `from ${first.time} to ${last.time} ms`,
       records: episode.map((e) => e.record),
     };
   });

@@ -79,6 +79,8 @@ class ContainerServer implements RunningServer {
 
 /** How many lines of a container's first output a failed start may quote. */
 const FAILURE_LOG_LINES = 5;
+/** How many of its last lines a starting container's output keeps. */
+const START_OUTPUT_LINES = 200;
 
 /**
  * A container's output from its start, kept until it is ready, so that a container that
@@ -97,7 +99,7 @@ class StartOutput {
           .split('\n')
           .filter((l) => l.trim() !== ''),
       );
-      this.lines.splice(0, Math.max(0, this.lines.length - 200));
+      this.lines.splice(0, Math.max(0, this.lines.length - START_OUTPUT_LINES));
     });
     stream.on('error', () => undefined);
   };
